@@ -1,0 +1,22 @@
+/** One error class per failure kind of the event log, so callers can branch on `instanceof`. */
+export class ConcurrencyConflictError extends Error {
+  override readonly name = "ConcurrencyConflictError";
+  constructor(readonly subject: string, readonly expectedVersion: number, cause?: unknown) {
+    super(`Someone else changed ${subject} after version ${expectedVersion}: reload and decide again.`, { cause });
+  }
+}
+
+export class AggregateNotFoundError extends Error {
+  override readonly name = "AggregateNotFoundError";
+  constructor(readonly aggregateType: string, readonly aggregateId: string) {
+    super(`No ${aggregateType} with id ${aggregateId}.`);
+  }
+}
+
+export class RetriesExhaustedError extends Error {
+  override readonly name = "RetriesExhaustedError";
+  constructor(readonly subject: string, readonly attempts: number) {
+    super(`Gave up on ${subject} after ${attempts} concurrent-update conflicts; try the request again.`);
+  }
+}
+

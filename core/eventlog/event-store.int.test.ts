@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { openTestStore, startTestNats, uniqueNames, type TestNats } from "../../test-support/nats";
+import { ConcurrencyConflictError } from "./errors";
+import { EventStore } from "./event-store";
+import { ensureEventStream } from "./stream-setup";
+
+const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c1", causationId: null, actor: "test" };
+const ev = (type: string, data: unknown = {}) => ({ type, data });
+
+let nats: TestNats;
+let nc: NatsConnection;
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await nats.connect();
+});
+afterAll(async () => nats?.stop());
+
+describe("EventStore", () => {
+  it("appends with optimistic concurrency and loads the aggregate back in order", async () => {
+    const store = await openTestStore(nc);
+    const first = await store.append("job", "j1", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: 0, metadata: meta });
+    const second = await store.append("job", "j1", [ev("JobCancelled", { batchId: "b", reason: "x" })], {
+      expectedVersion: first.position,
+      metadata: meta,
+    });
+    await store.append("job", "other", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: 0, metadata: meta });
+    const loaded = await store.load("job", "j1");
+    expect(loaded.events.map((e) => e.type)).toEqual(["RenderStarted", "JobCancelled"]);
+    expect(loaded.version).toBe(second.position);
+    expect(loaded.events[0]!.metadata).toEqual(meta);
+    const tail = await store.load("job", "j1", first.position);
+    expect(tail.events.map((e) => e.seq)).toEqual([second.position]);
+  });
+
+  it("rejects a stale expected version with a ConcurrencyConflictError", async () => {
+    const store = await openTestStore(nc);
+    const a = await store.append("batch", "b1", [ev("BatchExportRequested", { target: "sheets" })], { expectedVersion: 0, metadata: meta });
+    await store.append("batch", "b1", [ev("BatchExportRequested", { target: "sheets" })], { expectedVersion: a.position, metadata: meta });
+    await expect(
+      store.append("batch", "b1", [ev("BatchExportRequested", { target: "sheets" })], { expectedVersion: a.position, metadata: meta }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    await expect(
+      store.append("batch", "b1", [ev("BatchExportRequested", { target: "sheets" })], { expectedVersion: 0, metadata: meta }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+  });
+
+  it("treats a re-published event id as the same fact (Nats-Msg-Id dedup)", async () => {
+    const store = await openTestStore(nc);
+    const ids = ["0190f0f0-0000-7000-8000-000000000001"];
+    const a = await store.append("job", "dup", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: "any", metadata: meta, ids });
+    const b = await store.append("job", "dup", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: "any", metadata: meta, ids });
+    expect(b.position).toBe(a.position);
+    expect((await store.load("job", "dup")).events).toHaveLength(1);
+  });
+
+  it("loads nothing for an unknown aggregate and reads single events by position", async () => {
+    const store = await openTestStore(nc);
+    expect(await store.load("job", "nope")).toEqual({ events: [], version: 0 });
+    const a = await store.append("job", "g", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: 0, metadata: meta });
+    expect((await store.get(a.position))?.type).toBe("RenderStarted");
+    expect(await store.get(a.position + 100)).toBeNull();
+    expect(await store.lastPosition()).toBe(a.position);
+  });
+
+  it("loads aggregates longer than one direct-get batch", async () => {
+    const store = await openTestStore(nc);
+    let v = 0;
+    for (let i = 0; i < 600; i++) v = (await store.append("job", "long", [ev("RenderStarted", { attempt: i + 1, worker: "w" })], { expectedVersion: v, metadata: meta })).position;
+    const loaded = await store.load("job", "long");
+    expect(loaded.events).toHaveLength(600);
+    expect(loaded.version).toBe(v);
+  });
+
+  it("sets the stream up idempotently and upgrades an existing stream's settings in place", async () => {
+    const names = uniqueNames("setup");
+    const store = await EventStore.open(nc, names);
+    expect(await ensureEventStream(store.jsm, { names, replicas: 1 })).toBe("created");
+    expect(await ensureEventStream(store.jsm, { names, replicas: 1 })).toBe("unchanged");
+    await store.append("job", "k", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: 0, metadata: meta });
+    expect(await ensureEventStream(store.jsm, { names, replicas: 1, duplicateWindowMs: 60_000 })).toBe("updated");
+    const info = await store.jsm.streams.info(names.stream);
+    expect(info.config.duplicate_window).toBe(60_000 * 1_000_000);
+    expect(info.state.messages).toBe(1);
+  });
+});

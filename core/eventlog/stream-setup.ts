@@ -1,0 +1,62 @@
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import { allEvents, type EventLogNames } from "./subjects";
+
+export interface EventStreamOptions {
+  readonly names: EventLogNames;
+  /** 1 on one machine, 3 on a cluster (docker-compose). */
+  readonly replicas: number;
+  /** Dedup window for Nats-Msg-Id; idempotency beyond it comes from KV and OCC. */
+  readonly duplicateWindowMs?: number;
+}
+
+/**
+ * Creates the event stream or brings an existing one up to date. Only settings that are safe to
+ * change in place are updated; an event log is never limited, so old facts are never discarded.
+ */
+export async function ensureEventStream(jsm: JetStreamManager, o: EventStreamOptions): Promise<"created" | "updated" | "unchanged"> {
+  const wanted: Partial<StreamConfig> & { name: string } = {
+    name: o.names.stream,
+    subjects: [allEvents(o.names)],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.New,
+    max_msgs: -1,
+    max_bytes: -1,
+    max_age: 0,
+    num_replicas: o.replicas,
+    duplicate_window: (o.duplicateWindowMs ?? 120_000) * 1_000_000,
+    allow_direct: true,
+    allow_rollup_hdrs: false,
+    deny_delete: true,
+    deny_purge: true,
+  };
+  let current: StreamConfig | null = null;
+  try {
+    current = (await jsm.streams.info(o.names.stream)).config;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  if (!current) {
+    await jsm.streams.add(wanted);
+    return "created";
+  }
+  const changed = (Object.keys(wanted) as (keyof StreamConfig)[]).filter(
+    (k) => k !== "storage" && JSON.stringify(current![k]) !== JSON.stringify(wanted[k]),
+  );
+  if (current.storage !== wanted.storage)
+    throw new Error(`Stream ${o.names.stream} uses ${current.storage} storage; the event log needs file storage. Migrate it by hand.`);
+  if (changed.length === 0) return "unchanged";
+  await jsm.streams.update(o.names.stream, { ...current, ...wanted });
+  return "updated";
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; code?: number; message?: string };
+  return e?.name === "StreamNotFoundError" || /stream not found/i.test(e?.message ?? "");
+}

@@ -1,0 +1,106 @@
+import { conflict, notFound } from "../shared/domain-error";
+import type { Decider } from "../shared/decider";
+import type { BatchCommand } from "./batch-commands";
+import type { BatchCompleted, BatchCounts, BatchCreated, BatchEvent, BatchOutcome, JobOutcome } from "./batch-events";
+import { validateCreateBatch } from "./validate-batch";
+
+export type BatchStatus = "OPEN" | BatchOutcome;
+
+export interface BatchState {
+  readonly created: BatchCreated["data"] | null;
+  /** jobId -> outcome of every settled job; the batch completes when all jobs are here. */
+  readonly settled: ReadonlyMap<string, JobOutcome>;
+  readonly status: BatchStatus;
+  readonly cancelRequested: boolean;
+  /** How many times completion was declared (re-opened batches complete again). */
+  readonly completions: number;
+}
+
+export function countsOf(s: BatchState): BatchCounts {
+  const c = { total: s.created?.items.length ?? 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const o of s.settled.values()) c[o] += 1;
+  return c;
+}
+
+export function outcomeOf(counts: BatchCounts, cancelRequested: boolean): BatchOutcome {
+  if (counts.succeeded === counts.total) return "COMPLETED";
+  if (cancelRequested) return "CANCELLED";
+  if (counts.succeeded === 0) return counts.cancelled === counts.total ? "CANCELLED" : "FAILED";
+  return "PARTIAL";
+}
+
+function requireBatch(s: BatchState): BatchCreated["data"] {
+  if (!s.created) throw notFound("Batch not found.");
+  return s.created;
+}
+
+function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
+  if (command.type === "CreateBatch") {
+    if (s.created) throw conflict(`Batch ${command.batchId} already exists.`);
+    const v = validateCreateBatch(command);
+    return [
+      {
+        type: "BatchCreated",
+        data: {
+          batchId: command.batchId,
+          name: v.name,
+          template: v.template,
+          formats: v.formats,
+          options: command.options,
+          items: v.items,
+          idempotencyKey: command.idempotencyKey,
+        },
+      },
+    ];
+  }
+  const batch = requireBatch(s);
+  switch (command.type) {
+    case "SettleJob": {
+      const known = batch.items.some((i) => i.jobId === command.jobId);
+      // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once
+      if (!known || s.settled.has(command.jobId)) return [];
+      const settled: BatchEvent = { type: "BatchJobSettled", data: { jobId: command.jobId, outcome: command.outcome } };
+      const next = evolve(s, settled);
+      if (next.settled.size < batch.items.length) return [settled];
+      const counts = countsOf(next);
+      const completed: BatchCompleted = { type: "BatchCompleted", data: { outcome: outcomeOf(counts, next.cancelRequested), counts } };
+      return [settled, completed];
+    }
+    case "ReopenJob":
+      if (!s.settled.has(command.jobId)) return [];
+      return [{ type: "BatchJobReopened", data: { jobId: command.jobId } }];
+    case "CancelBatch":
+      if (s.status !== "OPEN") throw conflict(`Batch is already ${s.status.toLowerCase()}: there is nothing to cancel.`);
+      if (s.cancelRequested) return [];
+      return [{ type: "BatchCancelRequested", data: { reason: command.reason } }];
+    case "RequestSheetsExport":
+      return [{ type: "BatchExportRequested", data: { target: "sheets" } }];
+  }
+}
+
+function evolve(s: BatchState, e: BatchEvent): BatchState {
+  switch (e.type) {
+    case "BatchCreated":
+      return { ...s, created: e.data, status: "OPEN" };
+    case "BatchJobSettled":
+      return { ...s, settled: new Map(s.settled).set(e.data.jobId, e.data.outcome) };
+    case "BatchJobReopened": {
+      const settled = new Map(s.settled);
+      settled.delete(e.data.jobId);
+      return { ...s, settled, status: "OPEN", cancelRequested: false };
+    }
+    case "BatchCompleted":
+      return { ...s, status: e.data.outcome, completions: s.completions + 1 };
+    case "BatchCancelRequested":
+      return { ...s, cancelRequested: true };
+    case "BatchExportRequested":
+      return s;
+  }
+}
+
+export const batchDecider: Decider<BatchCommand, BatchEvent, BatchState> = {
+  aggregateType: "batch",
+  decide,
+  evolve,
+  initialState: () => ({ created: null, settled: new Map(), status: "OPEN", cancelRequested: false, completions: 0 }),
+};
