@@ -23,6 +23,8 @@ interface Cached<S> {
  */
 export class AggregateRepository<C, E extends DomainEvent, S> {
   private readonly cache = new Map<string, Cached<S>>();
+  /** Commands for one aggregate run one at a time in this process, so they do not conflict with each other. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -36,10 +38,29 @@ export class AggregateRepository<C, E extends DomainEvent, S> {
     return { state: c.state, version: c.version };
   }
 
-  async handle(id: string, command: C, metadata: EventMetadata, ids?: (events: readonly E[]) => string[]): Promise<Handled<S>> {
+  /**
+   * `assumeNew` skips the initial read for an aggregate the caller expects not to exist yet (the
+   * workflow queueing jobs): the append checks "subject must be new", and a conflict means it existed.
+   */
+  handle(id: string, command: C, metadata: EventMetadata, o: { assumeNew?: boolean } = {}): Promise<Handled<S>> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.handleNow(id, command, metadata, o),
+      () => this.handleNow(id, command, metadata, o),
+    );
+    this.queues.set(id, run);
+    const cleanup = () => {
+      if (this.queues.get(id) === run) this.queues.delete(id);
+    };
+    run.then(cleanup, cleanup);
+    return run;
+  }
+
+  private async handleNow(id: string, command: C, metadata: EventMetadata, o: { assumeNew?: boolean }): Promise<Handled<S>> {
     const maxRetries = this.opts.maxRetries ?? 8;
     let cached = this.cache.get(id);
     let fresh = false;
+    if (!cached && o.assumeNew) cached = { state: this.decider.initialState(), version: 0 };
     if (!cached) {
       cached = await this.catchUp(id, undefined);
       fresh = true;
@@ -67,7 +88,6 @@ export class AggregateRepository<C, E extends DomainEvent, S> {
         const res = await this.store.append(this.type, id, events, {
           expectedVersion: cached.version,
           metadata,
-          ids: ids?.(events),
         });
         const state = events.reduce((s, e) => this.decider.evolve(s, e), cached.state);
         this.remember(id, { state, version: res.position });

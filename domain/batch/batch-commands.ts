@@ -19,8 +19,9 @@ export type CreateBatch = {
   readonly idempotencyKey: string | null;
   readonly maxItems: number;
 };
-export type SettleJob = { readonly type: "SettleJob"; readonly jobId: string; readonly outcome: JobOutcome };
-export type ReopenJob = { readonly type: "ReopenJob"; readonly jobId: string };
+/** `generation` comes from the job event; outcomes of a generation older than the batch knows are stale. */
+export type SettleJob = { readonly type: "SettleJob"; readonly jobId: string; readonly outcome: JobOutcome; readonly generation: number };
+export type ReopenJob = { readonly type: "ReopenJob"; readonly jobId: string; readonly generation: number };
 export type CancelBatch = { readonly type: "CancelBatch"; readonly reason: string };
 export type RequestSheetsExport = { readonly type: "RequestSheetsExport" };
 

@@ -10,6 +10,8 @@ export interface BatchState {
   readonly created: BatchCreated["data"] | null;
   /** jobId -> outcome of every settled job; the batch completes when all jobs are here. */
   readonly settled: ReadonlyMap<string, JobOutcome>;
+  /** jobId -> newest job generation seen (0 unless retried); workflow events may arrive out of order. */
+  readonly generations: ReadonlyMap<string, number>;
   readonly status: BatchStatus;
   readonly cancelRequested: boolean;
   /** How many times completion was declared (re-opened batches complete again). */
@@ -59,7 +61,11 @@ function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
       const known = batch.items.some((i) => i.jobId === command.jobId);
       // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once
       if (!known || s.settled.has(command.jobId)) return [];
-      const settled: BatchEvent = { type: "BatchJobSettled", data: { jobId: command.jobId, outcome: command.outcome } };
+      if (command.generation < (s.generations.get(command.jobId) ?? 0)) return []; // outcome of a run that was retried since
+      const settled: BatchEvent = {
+        type: "BatchJobSettled",
+        data: { jobId: command.jobId, outcome: command.outcome, generation: command.generation },
+      };
       const next = evolve(s, settled);
       if (next.settled.size < batch.items.length) return [settled];
       const counts = countsOf(next);
@@ -67,8 +73,8 @@ function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
       return [settled, completed];
     }
     case "ReopenJob":
-      if (!s.settled.has(command.jobId)) return [];
-      return [{ type: "BatchJobReopened", data: { jobId: command.jobId } }];
+      if (command.generation <= (s.generations.get(command.jobId) ?? 0)) return [];
+      return [{ type: "BatchJobReopened", data: { jobId: command.jobId, generation: command.generation } }];
     case "CancelBatch":
       if (s.status !== "OPEN") throw conflict(`Batch is already ${s.status.toLowerCase()}: there is nothing to cancel.`);
       if (s.cancelRequested) return [];
@@ -83,11 +89,16 @@ function evolve(s: BatchState, e: BatchEvent): BatchState {
     case "BatchCreated":
       return { ...s, created: e.data, status: "OPEN" };
     case "BatchJobSettled":
-      return { ...s, settled: new Map(s.settled).set(e.data.jobId, e.data.outcome) };
+      return {
+        ...s,
+        settled: new Map(s.settled).set(e.data.jobId, e.data.outcome),
+        generations: new Map(s.generations).set(e.data.jobId, e.data.generation),
+      };
     case "BatchJobReopened": {
       const settled = new Map(s.settled);
       settled.delete(e.data.jobId);
-      return { ...s, settled, status: "OPEN", cancelRequested: false };
+      const generations = new Map(s.generations).set(e.data.jobId, e.data.generation);
+      return { ...s, settled, generations, status: "OPEN", cancelRequested: false };
     }
     case "BatchCompleted":
       return { ...s, status: e.data.outcome, completions: s.completions + 1 };
@@ -102,5 +113,12 @@ export const batchDecider: Decider<BatchCommand, BatchEvent, BatchState> = {
   aggregateType: "batch",
   decide,
   evolve,
-  initialState: () => ({ created: null, settled: new Map(), status: "OPEN", cancelRequested: false, completions: 0 }),
+  initialState: () => ({
+    created: null,
+    settled: new Map(),
+    generations: new Map(),
+    status: "OPEN",
+    cancelRequested: false,
+    completions: 0,
+  }),
 };

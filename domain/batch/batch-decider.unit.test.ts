@@ -35,7 +35,7 @@ const created = (n = 3): BatchCreated => ({
 });
 const settled = (jobId: string, outcome: "succeeded" | "failed" | "cancelled"): BatchEvent => ({
   type: "BatchJobSettled",
-  data: { jobId, outcome },
+  data: { jobId, outcome, generation: 0 },
 });
 
 describe("batch decider: creation", () => {
@@ -65,10 +65,10 @@ describe("batch decider: completion (the workflow's fan-in)", () => {
   it("seed §9.1: the first finished job of a 3-job batch does NOT complete the batch", () => {
     // The seed inserted rows only when jobs started, so after job 1 succeeded its row was the only
     // row and the tracker announced "Batch Complete: 1 videos". Here the batch knows its 3 jobs.
-    given([created(3)]).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded" }).then([settled("j1", "succeeded")]);
-    given([created(3), settled("j1", "succeeded")]).when({ type: "SettleJob", jobId: "j2", outcome: "succeeded" }).then([settled("j2", "succeeded")]);
+    given([created(3)]).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 0 }).then([settled("j1", "succeeded")]);
+    given([created(3), settled("j1", "succeeded")]).when({ type: "SettleJob", jobId: "j2", outcome: "succeeded", generation: 0 }).then([settled("j2", "succeeded")]);
     given([created(3), settled("j1", "succeeded"), settled("j2", "succeeded")])
-      .when({ type: "SettleJob", jobId: "j3", outcome: "succeeded" })
+      .when({ type: "SettleJob", jobId: "j3", outcome: "succeeded", generation: 0 })
       .then([
         settled("j3", "succeeded"),
         { type: "BatchCompleted", data: { outcome: "COMPLETED", counts: { total: 3, succeeded: 3, failed: 0, cancelled: 0 } } },
@@ -77,32 +77,38 @@ describe("batch decider: completion (the workflow's fan-in)", () => {
 
   it("declares completion exactly once: a redelivered settle after completion adds nothing", () => {
     const history = [created(1), settled("j1", "succeeded")];
-    given(history).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded" }).then([]);
+    given(history).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 0 }).then([]);
   });
 
   it("names the outcome PARTIAL, FAILED or CANCELLED from the settled jobs", () => {
     given([created(2), settled("j1", "succeeded")])
-      .when({ type: "SettleJob", jobId: "j2", outcome: "failed" })
+      .when({ type: "SettleJob", jobId: "j2", outcome: "failed", generation: 0 })
       .thenTypes(["BatchJobSettled", "BatchCompleted"]);
     const s = fold(batchDecider, [created(2), settled("j1", "failed")]);
-    const [, done] = batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "failed" }, s);
+    const [, done] = batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "failed", generation: 0 }, s);
     expect(done).toMatchObject({ data: { outcome: "FAILED" } });
     const c = fold(batchDecider, [created(2), { type: "BatchCancelRequested", data: { reason: "user" } }, settled("j1", "succeeded")]);
-    expect(batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "cancelled" }, c)[1]).toMatchObject({ data: { outcome: "CANCELLED" } });
+    expect(batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "cancelled", generation: 0 }, c)[1]).toMatchObject({ data: { outcome: "CANCELLED" } });
     const p = fold(batchDecider, [created(2), settled("j1", "succeeded")]);
-    expect(batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "failed" }, p)[1]).toMatchObject({ data: { outcome: "PARTIAL" } });
+    expect(batchDecider.decide({ type: "SettleJob", jobId: "j2", outcome: "failed", generation: 0 }, p)[1]).toMatchObject({ data: { outcome: "PARTIAL" } });
   });
 
   it("ignores jobs that are not in the batch", () => {
-    given([created(1)]).when({ type: "SettleJob", jobId: "elsewhere", outcome: "succeeded" }).then([]);
+    given([created(1)]).when({ type: "SettleJob", jobId: "elsewhere", outcome: "succeeded", generation: 0 }).then([]);
   });
 
   it("re-opens for a retried job and completes again when it settles", () => {
     const done = [created(1), settled("j1", "failed"), { type: "BatchCompleted", data: { outcome: "FAILED", counts: { total: 1, succeeded: 0, failed: 1, cancelled: 0 } } } as BatchEvent];
-    given(done).when({ type: "ReopenJob", jobId: "j1" }).then([{ type: "BatchJobReopened", data: { jobId: "j1" } }]);
-    const reopened = [...done, { type: "BatchJobReopened", data: { jobId: "j1" } } as BatchEvent];
-    given(reopened).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded" }).thenTypes(["BatchJobSettled", "BatchCompleted"]);
+    given(done).when({ type: "ReopenJob", jobId: "j1", generation: 1 }).then([{ type: "BatchJobReopened", data: { jobId: "j1", generation: 1 } }]);
+    const reopened = [...done, { type: "BatchJobReopened", data: { jobId: "j1", generation: 1 } } as BatchEvent];
+    given(reopened).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 1 }).thenTypes(["BatchJobSettled", "BatchCompleted"]);
     expect(countsOf(fold(batchDecider, reopened))).toEqual({ total: 1, succeeded: 0, failed: 0, cancelled: 0 });
+  });
+
+  it("ignores a stale outcome that arrives after the job's retry was seen (out-of-order workflow)", () => {
+    const reopenedFirst = [created(1), { type: "BatchJobReopened", data: { jobId: "j1", generation: 1 } } as BatchEvent];
+    given(reopenedFirst).when({ type: "SettleJob", jobId: "j1", outcome: "failed", generation: 0 }).then([]);
+    given(reopenedFirst).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 1 }).thenTypes(["BatchJobSettled", "BatchCompleted"]);
   });
 
   it("cancels an open batch once and refuses to cancel a finished one", () => {

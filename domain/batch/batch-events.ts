@@ -32,9 +32,12 @@ export type BatchCreated = DomainEvent<
   }
 >;
 /** Written by the batch workflow when one of its jobs reaches a terminal state. */
-export type BatchJobSettled = DomainEvent<"BatchJobSettled", { readonly jobId: string; readonly outcome: JobOutcome }>;
+export type BatchJobSettled = DomainEvent<
+  "BatchJobSettled",
+  { readonly jobId: string; readonly outcome: JobOutcome; readonly generation: number }
+>;
 /** A settled job was retried: the batch is open again until it settles anew. */
-export type BatchJobReopened = DomainEvent<"BatchJobReopened", { readonly jobId: string }>;
+export type BatchJobReopened = DomainEvent<"BatchJobReopened", { readonly jobId: string; readonly generation: number }>;
 /** Declared exactly once per time all jobs become terminal. */
 export type BatchCompleted = DomainEvent<"BatchCompleted", { readonly outcome: BatchOutcome; readonly counts: BatchCounts }>;
 export type BatchCancelRequested = DomainEvent<"BatchCancelRequested", { readonly reason: string }>;

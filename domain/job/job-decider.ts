@@ -54,25 +54,26 @@ function decide(command: JobCommand, s: JobState): JobEvent[] {
       if (isTerminal(s) || !job.formats.includes(command.output.format) || s.outputs[command.output.format]) return [];
       const events: JobEvent[] = [{ type: "OutputRendered", data: { output: command.output } }];
       const next = events.reduce(evolve, s);
-      return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId } }] : events;
+      return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId, generation: s.generation } }] : events;
     }
     case "RecordTranscript": {
       if (isTerminal(s) || !transcriptOwed(s)) return [];
       const events: JobEvent[] = [{ type: "TranscriptCompleted", data: { transcript: command.transcript } }];
       const next = events.reduce(evolve, s);
-      return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId } }] : events;
+      return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId, generation: s.generation } }] : events;
     }
     case "RecordFailure": {
       if (isTerminal(s)) return [];
       const failure = { stage: command.stage, code: command.code, message: command.message };
-      if (command.final) return [{ type: "JobFailed", data: { ...failure, attempts: s.failedAttempts + 1 } }];
+      if (command.final)
+        return [{ type: "JobFailed", data: { ...failure, attempts: s.failedAttempts + 1, batchId: job.batchId, generation: s.generation } }];
       return [
         { type: "JobAttemptFailed", data: { ...failure, attempt: command.attempt, retryInSeconds: command.retryInSeconds } },
       ];
     }
     case "CancelJob":
       if (isTerminal(s)) return [];
-      return [{ type: "JobCancelled", data: { batchId: job.batchId, reason: command.reason } }];
+      return [{ type: "JobCancelled", data: { batchId: job.batchId, reason: command.reason, generation: s.generation } }];
     case "RetryJob":
       if (s.status === "COMPLETED") throw conflict("Job already completed: there is nothing to retry.");
       if (!isTerminal(s)) throw conflict(`Job is ${s.status.toLowerCase()}: only a failed or cancelled job can be retried.`);

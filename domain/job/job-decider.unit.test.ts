@@ -28,14 +28,14 @@ describe("job decider", () => {
     given([jobQueued(), started, out1080]).when({ type: "RecordOutput", output: output("flat_1080p_vertical") }).then([outVertical]);
     given([jobQueued(), started, out1080, outVertical])
       .when({ type: "RecordTranscript", transcript: transcript() })
-      .then([transcribed, { type: "JobCompleted", data: { batchId: "b1" } }]);
+      .then([transcribed, { type: "JobCompleted", data: { batchId: "b1", generation: 0 } }]);
   });
 
   it("does not wait for a transcript the batch did not ask for", () => {
     const noTranscript = jobQueued({ formats: ["flat_1080p"], options: { ...jobQueued().data.options, transcribe: false } });
     given([noTranscript, started])
       .when({ type: "RecordOutput", output: output("flat_1080p") })
-      .then([out1080, { type: "JobCompleted", data: { batchId: "b1" } }]);
+      .then([out1080, { type: "JobCompleted", data: { batchId: "b1", generation: 0 } }]);
     given([noTranscript]).when({ type: "RecordTranscript", transcript: transcript() }).then([]);
   });
 
@@ -46,23 +46,23 @@ describe("job decider", () => {
   it("a retryable failure is an attempt, not a failed job; the final one fails the job", () => {
     given([jobQueued(), started]).when(failure(false)).thenTypes(["JobAttemptFailed"]);
     given([jobQueued(), started]).when(failure(true)).then([
-      { type: "JobFailed", data: { stage: "render", code: "FFMPEG_FAILED", message: "boom", attempts: 1 } },
+      { type: "JobFailed", data: { stage: "render", code: "FFMPEG_FAILED", message: "boom", attempts: 1, batchId: "b1", generation: 0 } },
     ]);
   });
 
   it("ignores work reported after the job was cancelled", () => {
-    const cancelled: JobEvent = { type: "JobCancelled", data: { batchId: "b1", reason: "user" } };
+    const cancelled: JobEvent = { type: "JobCancelled", data: { batchId: "b1", reason: "user", generation: 0 } };
     given([jobQueued(), started, cancelled]).when({ type: "RecordOutput", output: output("flat_1080p") }).then([]);
     given([jobQueued(), cancelled]).when({ type: "CancelJob", reason: "again" }).then([]);
   });
 
   it("retries failed or cancelled jobs only, keeping finished parts", () => {
-    const failed: JobEvent = { type: "JobFailed", data: { stage: "render", code: "X", message: "m", attempts: 3 } };
+    const failed: JobEvent = { type: "JobFailed", data: { stage: "render", code: "X", message: "m", attempts: 3, batchId: "b1", generation: 0 } };
     given([jobQueued(), started, out1080, failed]).when({ type: "RetryJob" }).then([
       { type: "JobRetried", data: { batchId: "b1", generation: 1 } },
     ]);
     given([jobQueued(), started]).when({ type: "RetryJob" }).thenThrows("CONFLICT", /only a failed or cancelled job/);
-    given([jobQueued(), started, out1080, outVertical, transcribed, { type: "JobCompleted", data: { batchId: "b1" } }])
+    given([jobQueued(), started, out1080, outVertical, transcribed, { type: "JobCompleted", data: { batchId: "b1", generation: 0 } }])
       .when({ type: "RetryJob" })
       .thenThrows("CONFLICT", /already completed/);
     // after the retry only the missing format is rendered

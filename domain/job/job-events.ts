@@ -82,9 +82,10 @@ export type JobAttemptFailed = DomainEvent<
   JobFailure & { readonly attempt: number; readonly retryInSeconds: number | null }
 >;
 /** The last attempt failed, or the failure cannot be retried: the job is over. */
-export type JobFailed = DomainEvent<"JobFailed", JobFailure & { readonly attempts: number }>;
-export type JobCompleted = DomainEvent<"JobCompleted", { readonly batchId: string }>;
-export type JobCancelled = DomainEvent<"JobCancelled", { readonly batchId: string; readonly reason: string }>;
+/** `generation` (0, then +1 per retry) lets the batch workflow ignore a stale outcome that arrives late. */
+export type JobFailed = DomainEvent<"JobFailed", JobFailure & { readonly attempts: number; readonly batchId: string; readonly generation: number }>;
+export type JobCompleted = DomainEvent<"JobCompleted", { readonly batchId: string; readonly generation: number }>;
+export type JobCancelled = DomainEvent<"JobCancelled", { readonly batchId: string; readonly reason: string; readonly generation: number }>;
 /** A failed or cancelled job is queued again; finished parts (outputs, transcript) are kept. */
 export type JobRetried = DomainEvent<"JobRetried", { readonly batchId: string; readonly generation: number }>;
 
