@@ -1,0 +1,159 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jobDecider, missingFormats, isTerminal } from "../../domain/job/job-decider";
+import type { JobQueued, JobRetried } from "../../domain/job/job-events";
+import type { RecordedEvent } from "../../domain/shared/envelope";
+import { AggregateRepository } from "../../core/eventlog/aggregate-repository";
+import type { EventStore } from "../../core/eventlog/event-store";
+import { causedBy } from "../../core/eventlog/metadata";
+import { eventSubject, eventTypeFilter } from "../../core/eventlog/subjects";
+import { CONSUMER_DEFAULTS, type ConsumerSpec } from "../../core/consumers/durable-consumer";
+import { errorCode, errorMessage } from "../../core/consumers/handler-errors";
+import { RetryableError } from "../../core/consumers/handler-errors";
+import type { Logger } from "../../core/log/logger";
+import { publishProgress } from "../../core/progress/progress-channel";
+import { uploadBlobPath, type MediaRoots } from "../../core/storage/media-paths";
+import { isRenderError } from "./errors";
+import { renderOutput, type RendererCommand } from "./render-output";
+
+export interface RenderReactorOptions {
+  readonly nc: NatsConnection;
+  readonly roots: MediaRoots;
+  readonly logger: Logger;
+  readonly workerId: string;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  readonly renderer?: RendererCommand;
+  readonly ackWaitMs?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+const ACTOR = "worker:render";
+
+/**
+ * The render worker: for each queued (or retried) job, renders every format it still lacks and
+ * records each output as a milestone event. Live percent/ETA go over core NATS (4/s at most), not
+ * into the log. A JobCancelled published while rendering aborts FFmpeg at once (the event is also
+ * a plain NATS message on its subject, so a core subscription sees it without a consumer).
+ */
+export function renderReactor(store: EventStore, o: RenderReactorOptions): ConsumerSpec {
+  const jobs = new AggregateRepository(store, jobDecider, "job");
+  return {
+    ...CONSUMER_DEFAULTS,
+    name: "render",
+    concurrency: o.concurrency,
+    maxAttempts: o.maxAttempts,
+    ackWaitMs: o.ackWaitMs ?? 60_000,
+    backoffBaseMs: o.backoffBaseMs ?? 10_000,
+    backoffMaxMs: o.backoffMaxMs ?? 120_000,
+    filterSubjects: [eventTypeFilter(store.names, "job", "JobQueued"), eventTypeFilter(store.names, "job", "JobRetried")],
+
+    async handle(event, ctx) {
+      const jobId = event.aggregateId;
+      const { state } = await jobs.load(jobId);
+      const job = state.queued;
+      if (!job || isTerminal(state)) return;
+      // a JobQueued redelivered after a retry, or a retry whose generation is already past: stale
+      const e = event as unknown as RecordedEvent<JobQueued | JobRetried>;
+      if (e.type === "JobRetried" && (e.data as JobRetried["data"]).generation !== state.generation) return;
+      if (e.type === "JobQueued" && state.generation > 0) return;
+      const todo = missingFormats(state);
+      if (todo.length === 0) return;
+      const meta = () => causedBy(event, `${ACTOR}:${o.workerId}`);
+      await jobs.handle(jobId, { type: "StartRender", attempt: ctx.attempt, worker: o.workerId }, meta());
+
+      const cancelled = new AbortController();
+      const sub = o.nc.subscribe(eventSubject(store.names, "job", jobId, "JobCancelled"), {
+        max: 1,
+        callback: () => cancelled.abort(new Error("job cancelled")),
+      });
+      const signal = AbortSignal.any([ctx.signal, cancelled.signal]);
+      const parts = job.formats.length + (job.options.transcribe ? 1 : 0);
+      const audioPath = uploadBlobPath(o.roots, job.upload.sha256);
+      try {
+        for (const format of todo) {
+          const done = job.formats.length - todo.length + todo.indexOf(format);
+          const result = await renderOutput({
+            audioPath,
+            audioDurationSeconds: job.upload.durationSeconds ?? undefined,
+            template: job.template,
+            formatId: format,
+            fps: job.options.fps,
+            quality: job.options.quality,
+            codec: job.options.codec ?? undefined,
+            outputDir: o.roots.outputDir,
+            batchCreatedAt: job.batchCreatedAt,
+            displayName: job.upload.fileName,
+            jobId,
+            contentHash: job.upload.sha256,
+            signal,
+            timeoutMs: o.timeoutMs,
+            renderer: o.renderer,
+            onProgress: (p) => {
+              ctx.working();
+              const overall = ((done + p.percent / 100) / parts) * 100;
+              publishProgress(o.nc, store.names, {
+                batchId: job.batchId,
+                jobId,
+                stage: "render",
+                format,
+                percent: Math.min(100, Math.round(overall * 10) / 10),
+                etaSeconds: p.etaSeconds ?? null,
+                at: new Date().toISOString(),
+              });
+            },
+          });
+          const posterFileName = result.posterPath.split("/").pop() ?? null;
+          await jobs.handle(jobId, {
+            type: "RecordOutput",
+            output: {
+              format,
+              fileName: result.fileName,
+              bytes: result.bytes,
+              width: result.width,
+              height: result.height,
+              codec: result.codec,
+              durationSeconds: result.durationSeconds,
+              posterFileName,
+            },
+          }, meta());
+        }
+      } catch (err) {
+        if (cancelled.signal.aborted && !ctx.signal.aborted) {
+          o.logger.info("render stopped: job cancelled", { jobId });
+          return;
+        }
+        if (ctx.signal.aborted) throw err; // shutting down: the runtime releases the message
+        const retryable = isRenderError(err) ? err.retryable : true;
+        const final = !retryable || ctx.isLastAttempt;
+        await jobs.handle(jobId, {
+          type: "RecordFailure",
+          stage: "render",
+          code: isRenderError(err) ? err.code : errorCode(err),
+          message: errorMessage(err),
+          attempt: ctx.attempt,
+          final,
+          retryInSeconds: final ? null : Math.round(Math.min(o.backoffMaxMs ?? 120_000, (o.backoffBaseMs ?? 10_000) * 2 ** (ctx.attempt - 1)) / 1000),
+        }, meta());
+        if (!final) throw new RetryableError(isRenderError(err) ? err.code : "RENDER_FAILED", errorMessage(err));
+        // a final failure is a recorded fact (JobFailed): ack, nothing left to retry here
+      } finally {
+        sub.unsubscribe();
+      }
+    },
+
+    async onFinalFailure({ event, error, attempts }) {
+      // an unexpected error (not a RenderError) on the last delivery: the job fails, visibly
+      await jobs.handle(event.aggregateId, {
+        type: "RecordFailure",
+        stage: "render",
+        code: errorCode(error),
+        message: errorMessage(error),
+        attempt: attempts,
+        final: true,
+        retryInSeconds: null,
+      }, causedBy(event, ACTOR));
+    },
+  };
+}
