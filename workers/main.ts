@@ -37,7 +37,7 @@ async function main() {
   const nc = await connectNats({ url: config.NATS_URL, name: `emberflow-worker-${config.WORKER_ID}`, token: config.NATS_TOKEN });
   const names = { stream: config.EVENT_STREAM, prefix: config.EVENT_SUBJECT_PREFIX };
   const store = await EventStore.open(nc, names);
-  await ensureEventStream(store.jsm, { names, replicas: 1 });
+  await ensureEventStream(store.jsm, { names, replicas: config.EVENT_STREAM_REPLICAS });
   const roots = mediaRoots(config.DATA_DIR, config.RENDER_OUTPUT_DIR);
   const timing = { ackWaitMs: config.ACK_WAIT_MS, backoffBaseMs: config.BACKOFF_BASE_MS, backoffMaxMs: config.BACKOFF_MAX_MS };
 

@@ -9,6 +9,8 @@ const schema = z.object({
   NATS_TOKEN: z.string().optional(),
   EVENT_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default("EF_EVENTS"),
   EVENT_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("ef.events"),
+  /** 1 on one machine; 3 on the docker-compose cluster. */
+  EVENT_STREAM_REPLICAS: intFrom(1),
   DATA_DIR: z.string().default("./data"),
   RENDER_OUTPUT_DIR: z.string().optional(),
   WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),

@@ -1,0 +1,56 @@
+"""OpenAI-compatible ``POST /v1/audio/transcriptions`` (official SDKs work unchanged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from .errors import BadRequest
+from .formats import to_openai_json, to_srt, to_text, to_verbose_json, to_vtt
+from .schemas import OpenAIForm, form_openapi
+from .state import StateDep, transcribe_request
+from .transcriber import TranscribeOptions
+
+router = APIRouter(prefix="/v1")
+
+
+def _options(form: OpenAIForm) -> TranscribeOptions:
+    if form.stream:
+        raise BadRequest("streaming transcription is not supported; omit 'stream'", param="stream")
+    words = form.response_format == "verbose_json" and "word" in form.timestamp_granularities
+    return TranscribeOptions(
+        language=form.language,
+        initial_prompt=form.prompt or None,
+        word_timestamps=words,
+        temperature=form.temperature or None,
+    )
+
+
+@router.post(
+    "/audio/transcriptions",
+    tags=["openai"],
+    openapi_extra=form_openapi(OpenAIForm),
+    responses={
+        200: {
+            "description": "json / verbose_json as JSON; text / srt / vtt as text/plain",
+            "content": {"application/json": {}, "text/plain": {}},
+        }
+    },
+)
+async def create_transcription(request: Request, state: StateDep) -> Response:
+    form, result = await transcribe_request(request, state, OpenAIForm, _options)
+    fmt = form.response_format
+    body: dict[str, Any]
+    if fmt == "text":
+        return PlainTextResponse(to_text(result))
+    if fmt == "srt":
+        return PlainTextResponse(to_srt(result))
+    if fmt == "vtt":
+        return PlainTextResponse(to_vtt(result))
+    if fmt == "verbose_json":
+        body = to_verbose_json(result, form.timestamp_granularities)
+    else:
+        body = to_openai_json(result)
+    return JSONResponse(body)

@@ -1,0 +1,116 @@
+"""Per-app service state, its injectable dependencies, and the shared upload→transcript flow."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from .errors import NotReady
+from .limiter import ConcurrencyLimiter
+from .model import ModelInfo
+from .schemas import form_values
+from .settings import Settings
+from .transcriber import TranscribeOptions, Transcriber, Transcription
+from .uploads import receive_upload, require_file
+
+log = logging.getLogger("whisper_service")
+
+FormT = TypeVar("FormT", bound=BaseModel)
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    transcriber: Transcriber
+    limiter: ConcurrencyLimiter | None = None
+    model_info: ModelInfo | None = None
+    load_error: str | None = None
+    started_at: float = field(default_factory=time.monotonic)
+
+    def load_model(self) -> None:
+        """Blocking; runs in the loader thread started by the lifespan."""
+        began = time.monotonic()
+        try:
+            info = self.transcriber.load()
+        except Exception as exc:
+            self.load_error = str(exc)
+            log.error("model failed to load: %s", exc)
+            return
+        self.model_info = info
+        log.info(
+            "model %s ready on %s (%s) in %.1f s",
+            info.model,
+            info.device,
+            info.compute_type,
+            time.monotonic() - began,
+        )
+
+    def require_ready(self) -> ConcurrencyLimiter:
+        if self.load_error is not None:
+            raise NotReady(f"the model failed to load: {self.load_error}")
+        if self.model_info is None or self.limiter is None:
+            raise NotReady(
+                "the model is still loading; retry shortly",
+                headers={"Retry-After": str(self.settings.retry_after_seconds)},
+            )
+        return self.limiter
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def _transcribe_then_remove(
+    transcriber: Transcriber, path: str, options: TranscribeOptions
+) -> Transcription:
+    try:
+        return transcriber.transcribe(path, options)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def validate_form(model: type[FormT], fields: dict[str, list[str]]) -> FormT:
+    lists = tuple(
+        name
+        for name, info in model.model_fields.items()
+        if getattr(info.annotation, "__origin__", None) is list
+    )
+    try:
+        return model.model_validate(form_values(fields, lists))
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from exc
+
+
+async def transcribe_request(
+    request: Request,
+    state: ServiceState,
+    form_model: type[FormT],
+    to_options: Callable[[FormT], TranscribeOptions],
+) -> tuple[FormT, Transcription]:
+    """Stream the upload, validate the form, transcribe off the loop; temp file always removed."""
+    limiter = state.require_ready()
+    upload = await receive_upload(request, state.settings.max_upload_bytes, state.settings.tmp_dir)
+    try:
+        form = validate_form(form_model, upload.fields)
+        path = require_file(upload)
+        options = to_options(form)
+        transcriber = state.transcriber
+        result = await limiter.run(lambda: _transcribe_then_remove(transcriber, path, options))
+        return form, result
+    finally:
+        upload.remove()
