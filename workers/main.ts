@@ -16,7 +16,7 @@ import { batchWorkflowConsumers } from "./workflow/batch-workflow";
 import { renderReactor } from "./render/render-reactor";
 import { transcribeReactor } from "./transcribe/transcribe-reactor";
 import { integrationReactors } from "./integrations/integration-reactors";
-import { parseIntegrationConfig } from "./integrations/integrations-config";
+import { integrationSecrets, parseIntegrationConfig } from "./integrations/integrations-config";
 import { splitCommandLine } from "./render/external-renderer";
 
 const KINDS = ["render", "transcribe", "workflow", "integrations"] as const;
@@ -30,9 +30,7 @@ async function main() {
 
   const config = parseWorkerConfig(process.env);
   const integrations = kinds.includes("integrations") ? parseIntegrationConfig(process.env) : null;
-  const secrets = [config.NATS_TOKEN, process.env.NTFY_TOKEN, process.env.GOOGLE_PRIVATE_KEY, process.env.N8N_WEBHOOK_SECRET].filter(
-    (s): s is string => Boolean(s),
-  );
+  const secrets = [config.NATS_TOKEN, ...(integrations ? integrationSecrets(integrations) : [])].filter((s): s is string => Boolean(s));
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets }, { component: "worker" });
   const nc = await connectNats({ url: config.NATS_URL, name: `emberflow-worker-${config.WORKER_ID}`, token: config.NATS_TOKEN });
   const names = { stream: config.EVENT_STREAM, prefix: config.EVENT_SUBJECT_PREFIX };

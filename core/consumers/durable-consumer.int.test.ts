@@ -121,13 +121,14 @@ describe("durable consumer runtime", () => {
     await c.stop();
   });
 
-  it("runs up to `concurrency` handlers at once, and several processes share one durable", async () => {
+  it.each([false, true])("runs up to `concurrency` handlers at once, and several processes share one durable (prefetch %s)", async (prefetch) => {
     const store = await openTestStore(nc);
     let running = 0;
     let peak = 0;
     const handled: string[] = [];
     const s = spec(store, {
       concurrency: 4,
+      prefetch,
       handle: async (e) => {
         running++;
         peak = Math.max(peak, running);

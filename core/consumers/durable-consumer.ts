@@ -33,6 +33,11 @@ export interface ConsumerSpec {
   readonly ackWaitMs: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /**
+   * Stream messages ahead of the handlers (fast, short handlers such as the workflow). Off for long
+   * work (renders): a prefetched message would sit reserved on a busy worker while another is idle.
+   */
+  readonly prefetch?: boolean;
   handle(event: RecordedEvent, ctx: HandlerContext): Promise<void>;
   /** Turns a given-up failure into facts (e.g. JobFailed) before the dead-letter record. */
   onFinalFailure?(f: FinalFailure): Promise<void>;
@@ -177,7 +182,32 @@ export async function runConsumer(
       inFlight.delete(p);
     }
   }
-  const loops = Array.from({ length: Math.max(1, spec.concurrency) }, () => loop());
+  // prefetch mode: one streaming pull, at most `concurrency` handlers at once
+  async function streamLoop() {
+    const slots = Math.max(1, spec.concurrency);
+    let free = slots;
+    let wake: (() => void) | null = null;
+    const messages = await consumer.consume({ max_messages: slots * 2, expires: 1_000 });
+    stopStream = () => void messages.stop();
+    for await (const m of messages) {
+      if (stopping) {
+        m.nak(0);
+        continue;
+      }
+      while (free === 0) await new Promise<void>((r) => (wake = r));
+      free--;
+      const p = process(m).finally(() => {
+        free++;
+        inFlight.delete(p);
+        wake?.();
+        wake = null;
+      });
+      inFlight.add(p);
+    }
+    await Promise.allSettled([...inFlight]);
+  }
+  let stopStream: () => void = () => {};
+  const loops = spec.prefetch ? [streamLoop()] : Array.from({ length: Math.max(1, spec.concurrency) }, () => loop());
   log.info("consuming", { filter: spec.filterSubjects, concurrency: spec.concurrency });
 
   return {
@@ -185,6 +215,7 @@ export async function runConsumer(
     stats,
     async stop(deadlineMs = 10_000) {
       stopping = true;
+      stopStream();
       const timer = setTimeout(() => abort.abort(new Error("shutdown deadline reached")), deadlineMs);
       await Promise.allSettled(loops);
       clearTimeout(timer);

@@ -27,6 +27,9 @@ export interface FakeGoogle {
   /** Every Sheets API call, e.g. `GET values`, `POST values:batchUpdate`. */
   calls: string[];
   tokenRequests: number;
+  /** Stop listening (connection refused) and come back on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -148,6 +151,10 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     calls,
     get tokenRequests() {
       return tokenRequests;
+    },
+    down: () => close(server),
+    up: async () => {
+      if (!server.listening) await listen(server, port);
     },
     stop: () => close(server),
   };

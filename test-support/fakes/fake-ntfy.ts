@@ -30,6 +30,9 @@ export interface FakeNtfy {
   messages: RecordedNtfyMessage[];
   /** The next `count` publishes answer `status` (with optional headers, e.g. Retry-After). */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
+  /** Stop listening (connection refused) and come back on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +68,10 @@ export async function startFakeNtfy(options: FakeNtfyOptions = {}): Promise<Fake
     url: `http://127.0.0.1:${port}`,
     messages,
     failNext: (count, status, headers) => failures.push(count, status, headers),
+    down: () => close(server),
+    up: async () => {
+      if (!server.listening) await listen(server, port);
+    },
     stop: () => close(server),
   };
 }

@@ -23,7 +23,7 @@ const ACTOR = "worker:workflow";
 export function batchWorkflowConsumers(store: EventStore, o: { concurrency?: number } = {}): ConsumerSpec[] {
   const batches = new AggregateRepository(store, batchDecider, "batch");
   const jobs = new AggregateRepository(store, jobDecider, "job");
-  const base = { ...CONSUMER_DEFAULTS, maxAttempts: 10, backoffBaseMs: 200, backoffMaxMs: 10_000 };
+  const base = { ...CONSUMER_DEFAULTS, maxAttempts: 10, backoffBaseMs: 200, backoffMaxMs: 10_000, prefetch: true };
 
   const fanOut: ConsumerSpec = {
     ...base,

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { openTestStore, startTestNats, type TestNats } from "../../../test-support/nats";
+import { mediaRoots, outputPath, type MediaRoots } from "../../../core/storage/media-paths";
+import { quietLogger } from "../../../core/log/logger";
+import { parseIntegrationConfig } from "../integrations-config.js";
+import { integrationReactors } from "../integration-reactors.js";
+import { allDeliveryEvents, deliveryTypes, domain, FAST, sleep, startAll, until } from "../reactor-test-kit.js";
+import { driveDeliveryId } from "./drive-reactor.js";
+
+let nats: TestNats;
+let nc: NatsConnection;
+let dir: string;
+let roots: MediaRoots;
+let configPath: string;
+let davPort: number;
+const localRoot = () => join(dir, "local-remote");
+const davRoot = () => join(dir, "dav-root");
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await nats.connect();
+  dir = await mkdtemp(join(tmpdir(), "ef-drive-reactor-"));
+  roots = mediaRoots(join(dir, "data"));
+  await mkdir(roots.outputDir, { recursive: true });
+  await mkdir(localRoot());
+  await mkdir(davRoot());
+  davPort = await freePort();
+  configPath = join(dir, "rclone.conf");
+  await writeFile(configPath, ["[testdrive]", "type = local", "", "[davtest]", "type = webdav", `url = http://127.0.0.1:${davPort}`, "vendor = other", ""].join("\n"));
+});
+afterAll(async () => {
+  await nats?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const outputSeqs = async (store: Awaited<ReturnType<typeof openTestStore>>, jobId: string) =>
+  (await store.load("job", jobId)).events.filter((e) => e.type === "OutputRendered").map((e) => e.seq);
+
+describe("drive reactor", () => {
+  it("copies each output of a syncToDrive batch to the remote, verified, and records the link", async () => {
+    const store = await openTestStore(nc);
+    const config = parseIntegrationConfig({ GDRIVE_REMOTE: "testdrive:", GDRIVE_OUTPUT_FOLDER: `${localRoot()}/Renders`, RCLONE_CONFIG: configPath });
+    const reactors = integrationReactors(store, { config, roots, logger: quietLogger(), tuning: FAST });
+    expect(reactors.describe()[1]).toMatch(/^google drive: on/);
+    const running = await startAll(store, reactors.specs);
+    const d = domain(store, roots);
+    const [j1] = await d.createBatch("d1", 1, { syncToDrive: true }, ["flat_1080p", "flat_1080p_vertical"]);
+    await d.render(j1!, "flat_1080p", 50_000);
+    await d.render(j1!, "flat_1080p_vertical", 60_000);
+    const [q1] = await d.createBatch("d2", 1, { syncToDrive: false });
+    await d.render(q1!);
+
+    const seqs = await outputSeqs(store, j1!);
+    for (const seq of seqs) await until(async () => (await deliveryTypes(store, driveDeliveryId(config.drive!, seq))).includes("DeliverySucceeded"));
+    const folder = `${localRoot()}/Renders/2026/12/Batch d1 雨 (d1)`;
+    expect((await readdir(folder)).sort()).toEqual(["d1-j1_flat_1080p_v1.mp4", "d1-j1_flat_1080p_vertical_v1.mp4"]);
+    expect(await readFile(join(folder, "d1-j1_flat_1080p_v1.mp4"))).toEqual(await readFile(outputPath(roots, "d1-j1_flat_1080p_v1.mp4")));
+
+    const ok = (await store.load("delivery", driveDeliveryId(config.drive!, seqs[0]!))).events.at(-1)!;
+    expect(ok.data).toMatchObject({
+      integration: "drive",
+      jobId: j1,
+      batchId: "d1",
+      attempts: 1,
+      detail: {
+        format: "flat_1080p",
+        fileName: "d1-j1_flat_1080p_v1.mp4",
+        driveUrl: new URL(`file://${folder}/d1-j1_flat_1080p_v1.mp4`).href,
+        remotePath: `testdrive:${folder}/d1-j1_flat_1080p_v1.mp4`,
+        verifiedBy: "md5",
+      },
+    });
+    await sleep(300);
+    // the batch without syncToDrive: no delivery at all
+    expect((await allDeliveryEvents(store)).filter((e) => (e.data as { batchId: string }).batchId === "d2")).toEqual([]);
+    await running.stop();
+  });
+
+  it("remote unavailable, then back: attempts are recorded as failed, then it is copied exactly once", async () => {
+    const store = await openTestStore(nc);
+    const config = parseIntegrationConfig({ GDRIVE_REMOTE: "davtest", GDRIVE_OUTPUT_FOLDER: "Renders", RCLONE_CONFIG: configPath });
+    const tuning = { ...FAST, consumer: { ...FAST.consumer, maxAttempts: 30, backoffBaseMs: 200, backoffMaxMs: 500 } };
+    const running = await startAll(store, integrationReactors(store, { config, roots, logger: quietLogger(), tuning }).specs);
+    const d = domain(store, roots);
+    const [j1] = await d.createBatch("w1", 1, { syncToDrive: true });
+    await d.render(j1!, "flat_1080p", 100_000);
+    const id = driveDeliveryId(config.drive!, (await outputSeqs(store, j1!))[0]!);
+    await until(async () => (await deliveryTypes(store, id)).includes("DeliveryAttemptFailed"), 20_000);
+
+    const server = await startWebdav(davRoot(), davPort, configPath);
+    try {
+      await until(async () => (await deliveryTypes(store, id)).includes("DeliverySucceeded"), 20_000);
+      await sleep(500);
+    } finally {
+      await stopProcess(server);
+    }
+    const types = await deliveryTypes(store, id);
+    expect(types.filter((t) => t === "DeliverySucceeded")).toHaveLength(1);
+    expect(types.at(-1)).toBe("DeliverySucceeded");
+    expect(types.slice(0, -1).every((t) => t === "DeliveryAttemptFailed")).toBe(true);
+    const files = (await readdir(davRoot(), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(files.map((f) => join(f.parentPath, f.name))).toEqual([join(davRoot(), "Renders/2026/12/Batch w1 雨 (w1)/w1-j1_flat_1080p_v1.mp4")]);
+    const last = (await store.load("delivery", id)).events.at(-1)!;
+    expect(last.data).toMatchObject({ detail: { driveUrl: "rclone://davtest/Renders/2026/12/Batch%20w1%20%E9%9B%A8%20(w1)/w1-j1_flat_1080p_v1.mp4" } });
+    await running.stop();
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startWebdav(root: string, port: number, config: string): Promise<ChildProcess> {
+  const child = spawn("rclone", ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--config", config], { stdio: "ignore" });
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { method: "OPTIONS" });
+      return child;
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill("SIGKILL");
+  throw new Error("rclone serve webdav did not start");
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  await exited;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { IntegrationConfigError, integrationSecrets, parseIntegrationConfig } from "./integrations-config.js";
+
+const KEY_ONE_LINE = "-----BEGIN PRIVATE KEY-----\\nMIIabc\\n-----END PRIVATE KEY-----\\n";
+const problems = (env: Record<string, string | undefined>): readonly string[] => {
+  try {
+    parseIntegrationConfig(env);
+  } catch (err) {
+    if (err instanceof IntegrationConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe("parseIntegrationConfig", () => {
+  it("everything off when nothing (or only blanks) is set", () => {
+    expect(parseIntegrationConfig({ NTFY_TOPIC: "", GDRIVE_REMOTE: "  ", NTFY_URL: "https://ntfy.sh" })).toEqual({ ntfy: null, drive: null, sheets: null, webhooks: null });
+  });
+
+  it("parses every integration", () => {
+    const c = parseIntegrationConfig({
+      NTFY_SERVER: "https://ntfy.example", // the seed's alias
+      NTFY_TOPIC: "renders",
+      NTFY_TOKEN: "tk_abc123",
+      NTFY_NOTIFY_STARTED: "yes",
+      GDRIVE_REMOTE: "gdrive:",
+      RCLONE_CONFIG: "/etc/rclone.conf",
+      RCLONE_FLAGS: `--tpslimit 2 --bwlimit "08:00,512k"`,
+      GOOGLE_SHEETS_ID: "1AbC_d-E",
+      GOOGLE_SERVICE_ACCOUNT_EMAIL: "sa@p.iam.gserviceaccount.com",
+      GOOGLE_PRIVATE_KEY: `"${KEY_ONE_LINE}"`,
+      N8N_WEBHOOK_RENDER_URL: "http://n8n:5678/webhook/render-complete",
+      N8N_WEBHOOK_SECRET: "n8n-secret",
+      WEBHOOKS: JSON.stringify([{ id: "zap", url: "https://hooks.example/x", secret: "zap-secret-1", events: ["batch.*"] }]),
+      PUBLIC_URL: "https://ember.example/",
+    });
+    expect(c.ntfy).toEqual({ url: "https://ntfy.example", topic: "renders", token: "tk_abc123", notifyStarted: true });
+    expect(c.drive).toEqual({ remote: "gdrive:", folder: "Emberflow/Renders", configPath: "/etc/rclone.conf", flags: ["--tpslimit", "2", "--bwlimit", "08:00,512k"] });
+    expect(c.sheets).toMatchObject({ spreadsheetId: "1AbC_d-E", tab: "Renders", privateKey: "-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----" });
+    expect(c.webhooks?.subscriptions).toEqual([{ id: "zap", url: "https://hooks.example/x", secret: "zap-secret-1", events: ["batch.*"] }]);
+    expect(c.publicUrl).toBe("https://ember.example");
+    expect(integrationSecrets(c).sort()).toEqual(["-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----", "n8n-secret", "tk_abc123", "zap-secret-1"].sort());
+  });
+
+  it("collects clear errors without printing secret values", () => {
+    const p = problems({
+      NTFY_TOPIC: "a/b",
+      NTFY_NOTIFY_STARTED: "maybe",
+      GOOGLE_SHEETS_ID: "x",
+      GOOGLE_PRIVATE_KEY: "super-secret-not-a-key",
+      N8N_WEBHOOK_RENDER_URL: "ftp://nope",
+      WEBHOOKS: `[{"url":"https://h.example","events":[]}]`,
+      PUBLIC_URL: "not a url",
+    });
+    expect(p).toEqual([
+      "NTFY_NOTIFY_STARTED must be true or false",
+      "NTFY_TOPIC is set but NTFY_URL is not (e.g. NTFY_URL=https://ntfy.sh)",
+      "Google Sheets export is half configured: set GOOGLE_SERVICE_ACCOUNT_EMAIL too (or unset all three)",
+      "N8N_WEBHOOK_RENDER_URL must be an http(s) URL",
+      "WEBHOOKS[0].secret must be a string of at least 8 characters",
+      'WEBHOOKS[0].events must be a non-empty list such as ["job.completed","batch.*"]',
+      "PUBLIC_URL must be an http(s) URL",
+    ]);
+    expect(p.join(" ")).not.toContain("super-secret");
+    expect(problems({ WEBHOOKS: "{not json" })[0]).toMatch(/^WEBHOOKS must be a JSON array/);
+    // the adapter's own rules still apply (unique ids)
+    const dup = { url: "https://h.example", secret: "12345678", events: ["*"], id: "a" };
+    expect(problems({ WEBHOOKS: JSON.stringify([dup, dup]) })).toEqual(["WEBHOOKS: subscription ids must be unique"]);
+    expect(problems({ NTFY_URL: "https://ntfy.sh", NTFY_TOPIC: "a b" })).toEqual(["NTFY_TOPIC must be a name without slashes or spaces"]);
+    expect(problems({ GOOGLE_SHEETS_ID: "x", GOOGLE_SERVICE_ACCOUNT_EMAIL: "sa@x", GOOGLE_PRIVATE_KEY: "nope" })).toEqual([
+      "GOOGLE_PRIVATE_KEY must be the PEM private_key from the service account's JSON key",
+    ]);
+  });
+});
