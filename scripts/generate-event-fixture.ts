@@ -1,0 +1,45 @@
+import { writeFileSync } from "node:fs";
+const m = (i: number, actor = "user:ci") => ({ occurredAt: `2026-01-27T10:00:${String(i).padStart(2, "0")}.000Z`, correlationId: "0190a000-0000-7000-8000-000000000001", causationId: i === 0 ? null : `0190a000-0000-7000-8000-${String(i).padStart(12, "0")}`, actor });
+const up = (n: number) => ({ uploadId: `up-${n}`, fileName: n === 1 ? "Mr. Smith Talk.mp3" : "Méditation du Matin.wav", size: 48000, sha256: String(n).repeat(64), contentType: "audio/mpeg", durationSeconds: 3.5 });
+const optsV1 = { transcribe: true, syncToDrive: true, notify: true, exportToSheets: false };
+const optsV2 = { ...optsV1, fps: 60, quality: "draft", codec: null };
+const out = (format: string, v = 1) => ({ output: { format, fileName: `20260127_mr_smith_talk_${format}_v${v}.mp4`, bytes: 1000, width: 480, height: 270, codec: "h264", durationSeconds: 3.5, posterFileName: `20260127_mr_smith_talk_${format}_v${v}.png` } });
+let i = 0;
+const lines: object[] = [];
+const e = (aggregateType: string, aggregateId: string, type: string, schemaVersion: number, data: object, actor?: string) =>
+  lines.push({ id: `0190a000-0000-7000-8000-${String(++i).padStart(12, "0")}`, type, schemaVersion, aggregateType, aggregateId, data, metadata: m(i, actor) });
+// v1 batch (before fps/quality/codec existed) and its jobs
+e("batch", "b-v1", "BatchCreated", 1, { batchId: "b-v1", name: "Old batch", template: "flame", formats: ["flat_1080p"], options: optsV1, items: [{ jobId: "j-v1", upload: up(1) }], idempotencyKey: "key-v1" });
+e("job", "j-v1", "JobQueued", 1, { jobId: "j-v1", batchId: "b-v1", index: 0, batchName: "Old batch", batchCreatedAt: "2026-01-27T10:00:01.000Z", upload: up(1), template: "flame", formats: ["flat_1080p"], options: optsV1 }, "worker:workflow");
+e("job", "j-v1", "RenderStarted", 1, { attempt: 1, worker: "w1" }, "worker:render");
+e("job", "j-v1", "JobAttemptFailed", 1, { stage: "render", code: "FFMPEG_FAILED", message: "exit 1", attempt: 1, retryInSeconds: 10 }, "worker:render");
+e("job", "j-v1", "RenderStarted", 1, { attempt: 2, worker: "w2" }, "worker:render");
+e("job", "j-v1", "OutputRendered", 1, out("flat_1080p"), "worker:render");
+e("job", "j-v1", "TranscriptCompleted", 1, { transcript: { text: "hello world", language: "en", languageProbability: 1, durationSeconds: 3.5, segments: [{ id: 0, start: 0, end: 3.5, text: "hello world" }], description: "Mr. Smith Talk\n\nhello world" } }, "worker:transcribe");
+e("job", "j-v1", "JobCompleted", 1, { batchId: "b-v1", generation: 0 }, "worker:transcribe");
+e("delivery", "drive-gdrive-6", "DeliveryAttemptFailed", 1, { deliveryId: "drive-gdrive-6", batchId: "b-v1", jobId: "j-v1", integration: "drive", target: "gdrive:Renders", sourceEventId: "x6", sourceEventType: "OutputRendered", attempt: 1, error: "remote down", retryInSeconds: 2 }, "worker:integrations");
+e("delivery", "drive-gdrive-6", "DeliverySucceeded", 1, { deliveryId: "drive-gdrive-6", batchId: "b-v1", jobId: "j-v1", integration: "drive", target: "gdrive:Renders", sourceEventId: "x6", sourceEventType: "OutputRendered", attempts: 2, detail: { driveUrl: "https://drive.google.com/file/d/abc/view", format: "flat_1080p", fileName: "20260127_mr_smith_talk_flat_1080p_v1.mp4", remotePath: "gdrive:Renders/2026/01/Old batch/x.mp4" } }, "worker:integrations");
+e("batch", "b-v1", "BatchJobSettled", 1, { jobId: "j-v1", outcome: "succeeded", generation: 0 }, "worker:workflow");
+e("batch", "b-v1", "BatchCompleted", 1, { outcome: "COMPLETED", counts: { total: 1, succeeded: 1, failed: 0, cancelled: 0 } }, "worker:workflow");
+e("batch", "b-v1", "BatchExportRequested", 1, { target: "sheets" });
+// v2 batch: two jobs, one fails for good, is retried, is cancelled; the batch is cancelled
+e("batch", "b-v2", "BatchCreated", 2, { batchId: "b-v2", name: "New batch", template: "mist", formats: ["flat_1080p", "vr360_mono_4k"], options: optsV2, items: [{ jobId: "j-a", upload: up(1) }, { jobId: "j-b", upload: up(2) }], idempotencyKey: null });
+e("job", "j-a", "JobQueued", 2, { jobId: "j-a", batchId: "b-v2", index: 0, batchName: "New batch", batchCreatedAt: "2026-01-27T10:00:14.000Z", upload: up(1), template: "mist", formats: ["flat_1080p", "vr360_mono_4k"], options: optsV2 }, "worker:workflow");
+e("job", "j-b", "JobQueued", 2, { jobId: "j-b", batchId: "b-v2", index: 1, batchName: "New batch", batchCreatedAt: "2026-01-27T10:00:14.000Z", upload: up(2), template: "mist", formats: ["flat_1080p", "vr360_mono_4k"], options: optsV2 }, "worker:workflow");
+e("job", "j-b", "JobFailed", 1, { stage: "render", code: "AUDIO_UNDECODABLE", message: "not audio", attempts: 1, batchId: "b-v2", generation: 0 }, "worker:render");
+e("batch", "b-v2", "BatchJobSettled", 1, { jobId: "j-b", outcome: "failed", generation: 0 }, "worker:workflow");
+e("job", "j-b", "JobRetried", 1, { batchId: "b-v2", generation: 1 });
+e("batch", "b-v2", "BatchJobReopened", 1, { jobId: "j-b", generation: 1 }, "worker:workflow");
+e("batch", "b-v2", "BatchCancelRequested", 1, { reason: "user" });
+e("job", "j-a", "JobCancelled", 1, { batchId: "b-v2", reason: "batch cancelled", generation: 0 }, "worker:workflow");
+e("job", "j-b", "JobCancelled", 1, { batchId: "b-v2", reason: "batch cancelled", generation: 1 }, "worker:workflow");
+e("batch", "b-v2", "BatchJobSettled", 1, { jobId: "j-a", outcome: "cancelled", generation: 0 }, "worker:workflow");
+e("batch", "b-v2", "BatchJobSettled", 1, { jobId: "j-b", outcome: "cancelled", generation: 1 }, "worker:workflow");
+e("batch", "b-v2", "BatchCompleted", 1, { outcome: "CANCELLED", counts: { total: 2, succeeded: 0, failed: 0, cancelled: 2 } }, "worker:workflow");
+e("delivery", "ntfy-t-26", "DeliveryFailed", 1, { deliveryId: "ntfy-t-26", batchId: "b-v2", jobId: null, integration: "ntfy", target: "emberflow", sourceEventId: "x26", sourceEventType: "BatchCompleted", attempts: 8, error: "401 unauthorized" }, "worker:integrations");
+e("delivery", "ntfy-t-26", "DeliveryRetryRequested", 1, { deliveryId: "ntfy-t-26", batchId: "b-v2", jobId: null, integration: "ntfy", target: "emberflow", sourceEventId: "x26", sourceEventType: "BatchCompleted" });
+e("deadletter", "render-9", "MessageDeadLettered", 1, { deadLetterId: "render-9", consumer: "render", streamSeq: 9, eventId: "x9", eventType: "JobQueued", aggregateId: "j-v1", deliveries: 3, error: "NATS timeout" }, "worker:render");
+e("deadletter", "render-9", "DeadLetterRetryRequested", 1, { deadLetterId: "render-9", consumer: "render", streamSeq: 9 });
+e("deadletter", "render-9", "DeadLetterResolved", 1, { deadLetterId: "render-9", consumer: "render" }, "worker:render");
+writeFileSync("projections/fixtures/every-event-version.jsonl", lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+console.log(lines.length, [...new Set(lines.map((l: any) => `${l.type}@${l.schemaVersion}`))].length);
