@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["server/main.ts", "workers/main.ts", "scripts/**", "cli/**", "bench/**", "projections/rebuild-cli.ts", "test-support/**", "**/*.test.ts", "web/build.ts", "vitest.config.ts"],
+    files: ["server/main.ts", "workers/main.ts", "scripts/**", "cli/**", "bench/**", "projections/rebuild-cli.ts", "test-support/**", "**/*.test.ts", "**/test-helpers.ts", "**/testing/**", "web/build.ts", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 );

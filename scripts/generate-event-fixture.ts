@@ -42,4 +42,4 @@ e("deadletter", "render-9", "MessageDeadLettered", 1, { deadLetterId: "render-9"
 e("deadletter", "render-9", "DeadLetterRetryRequested", 1, { deadLetterId: "render-9", consumer: "render", streamSeq: 9 });
 e("deadletter", "render-9", "DeadLetterResolved", 1, { deadLetterId: "render-9", consumer: "render" }, "worker:render");
 writeFileSync("projections/fixtures/every-event-version.jsonl", lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
-console.log(lines.length, [...new Set(lines.map((l: any) => `${l.type}@${l.schemaVersion}`))].length);
+console.log(lines.length, [...new Set((lines as { type: string; schemaVersion: number }[]).map((l) => `${l.type}@${l.schemaVersion}`))].length);
