@@ -1,0 +1,60 @@
+/**
+ * Rebuilds the read model from sequence 1 into a fresh file and swaps it in.
+ *   npm run rebuild -- [--data-dir DIR] [--file PATH] [--nats-url URL] [--stream NAME] [--prefix SUBJECT]
+ * Environment fallbacks: DATA_DIR, NATS_URL, NATS_TOKEN, EVENT_STREAM, EVENT_SUBJECT_PREFIX.
+ * Stop the server first (or have it call rebuildAndSwap itself): the swap replaces the file under it.
+ * With --no-swap the rebuilt file is left next to the live one for inspection.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { connectNats } from "../core/nats/connect";
+import { EventStore } from "../core/eventlog/event-store";
+import { DEFAULT_EVENT_LOG_NAMES } from "../core/eventlog/subjects";
+import { readModelPath } from "./read-model";
+import { rebuildReadModel, swapReadModelFile, type RebuildProgress } from "./rebuild";
+
+const { values } = parseArgs({
+  options: {
+    "data-dir": { type: "string" },
+    file: { type: "string" },
+    "nats-url": { type: "string" },
+    stream: { type: "string" },
+    prefix: { type: "string" },
+    "no-swap": { type: "boolean", default: false },
+  },
+});
+
+const env = process.env;
+const file = values.file ?? readModelPath(values["data-dir"] ?? env.DATA_DIR ?? "./data");
+const url = values["nats-url"] ?? env.NATS_URL ?? "nats://127.0.0.1:4222";
+const names = {
+  stream: values.stream ?? env.EVENT_STREAM ?? DEFAULT_EVENT_LOG_NAMES.stream,
+  prefix: values.prefix ?? env.EVENT_SUBJECT_PREFIX ?? DEFAULT_EVENT_LOG_NAMES.prefix,
+};
+
+const show = (p: RebuildProgress) =>
+  process.stdout.write(`rebuild: ${p.percent.toFixed(1)}%  seq ${p.position}/${p.target}  ${p.events} events  ${p.eventsPerSecond} events/s\n`);
+
+async function main() {
+  mkdirSync(dirname(file), { recursive: true });
+  const nc = await connectNats({ url, name: "emberflow-rebuild", token: env.NATS_TOKEN });
+  try {
+    const store = await EventStore.open(nc, names);
+    process.stdout.write(`rebuild: ${names.stream} at ${url} -> ${file}\n`);
+    const result = await rebuildReadModel({ store, path: file, onProgress: show });
+    if (values["no-swap"]) {
+      process.stdout.write(`rebuild: done, left at ${result.file} (not swapped)\n`);
+      return;
+    }
+    swapReadModelFile(result.file, file);
+    process.stdout.write(`rebuild: done, ${file} now at seq ${result.position}; restart the server to read it\n`);
+  } finally {
+    await nc.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`rebuild failed: ${err instanceof Error ? err.message : String(err)}\nThe live file was not touched.\n`);
+  process.exit(1);
+});

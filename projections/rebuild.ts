@@ -1,0 +1,124 @@
+import { existsSync, renameSync, rmSync } from "node:fs";
+import type { EventStore } from "../core/eventlog/event-store";
+import { openReadModel, type ReadModel } from "./read-model";
+import { startLogReader } from "./log-reader";
+
+export interface RebuildProgress {
+  readonly position: number;
+  /** Stream last seq when the rebuild started: 100% means caught up with it. */
+  readonly target: number;
+  readonly percent: number;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  readonly store: EventStore;
+  /** The live read-model file; the rebuild goes to a fresh `<path>.rebuild-<n>` next to it. */
+  readonly path: string;
+  readonly onProgress?: (p: RebuildProgress) => void;
+  readonly progressEveryMs?: number;
+  /** Events per transaction (default 5,000: a rebuild has no readers to keep waiting). */
+  readonly maxBatch?: number;
+}
+
+export interface RebuildResult extends RebuildProgress {
+  /** The rebuilt file (before a swap) or the live path (after rebuildAndSwap). */
+  readonly file: string;
+}
+
+export function freshRebuildPath(path: string): string {
+  for (let n = 1; ; n++) if (!existsSync(`${path}.rebuild-${n}`)) return `${path}.rebuild-${n}`;
+}
+
+/**
+ * Builds every read model from sequence 1 into a fresh file, up to the log's last seq at start
+ * (events appended meanwhile are picked up by the projector once the file is swapped in, since
+ * the checkpoint travels in the file). Strict: an event that fails stops the rebuild and leaves the
+ * live file untouched.
+ */
+export async function rebuildReadModel(o: RebuildOptions): Promise<RebuildResult> {
+  const file = freshRebuildPath(o.path);
+  const target = await o.store.lastPosition();
+  const rm = openReadModel(file);
+  // nobody reads this file until it is complete and a crash means starting over: no fsync needed
+  rm.db.pragma("synchronous = OFF");
+  rm.db.pragma("cache_size = -65536");
+  // one connection only: the WAL index lives in heap memory instead of a shared-memory file
+  rm.db.pragma("locking_mode = EXCLUSIVE");
+  const started = performance.now();
+  let events = 0;
+  let lastReport = 0;
+  const progress = (): RebuildProgress => {
+    const elapsedMs = performance.now() - started;
+    const position = rm.position();
+    return {
+      position,
+      target,
+      percent: target === 0 ? 100 : Math.min(100, Math.round((1000 * position) / target) / 10),
+      events,
+      eventsPerSecond: elapsedMs > 0 ? Math.round((events * 1000) / elapsedMs) : 0,
+      elapsedMs: Math.round(elapsedMs),
+    };
+  };
+  try {
+    if (target > 0) {
+      let reached!: () => void;
+      const caughtUp = new Promise<void>((r) => (reached = r));
+      const reader = await startLogReader({
+        store: o.store,
+        fromSeq: 1,
+        maxBatch: o.maxBatch ?? 5000,
+        flushMs: 20,
+        onBatch(batch) {
+          events += rm.applyEvents(batch).applied;
+          const now = performance.now();
+          if (o.onProgress && now - lastReport >= (o.progressEveryMs ?? 1000)) {
+            lastReport = now;
+            o.onProgress(progress());
+          }
+          if (rm.position() >= target) reached();
+        },
+      });
+      await Promise.race([caughtUp, reader.done.then(() => Promise.reject(new Error("The log reader stopped before the rebuild reached its target.")))]);
+      await reader.stop();
+    }
+    const result = { ...progress(), file };
+    o.onProgress?.(result);
+    rm.close(); // folds the WAL into the file, so the file alone is complete
+    return result;
+  } catch (err) {
+    rm.close();
+    removeDatabaseFiles(file);
+    throw err;
+  }
+}
+
+export function removeDatabaseFiles(path: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/**
+ * Moves a rebuilt file over the live one (rename is atomic on one filesystem). The live file's
+ * -wal/-shm go first: left behind, SQLite would replay the old WAL into the new file. Nothing may
+ * have the live file open: stop the server, or use rebuildAndSwap with `beforeSwap` closing it.
+ */
+export function swapReadModelFile(rebuiltFile: string, livePath: string): void {
+  rmSync(`${livePath}-wal`, { force: true });
+  rmSync(`${livePath}-shm`, { force: true });
+  renameSync(rebuiltFile, livePath);
+}
+
+export interface RebuildAndSwapOptions extends RebuildOptions {
+  /** In-process use (a server): stop the projector and close the live ReadModel here. */
+  readonly beforeSwap?: () => void | Promise<void>;
+}
+
+/** Rebuild, swap in, and open the new file: the caller starts a projector on the returned ReadModel. */
+export async function rebuildAndSwap(o: RebuildAndSwapOptions): Promise<{ result: RebuildResult; readModel: ReadModel }> {
+  const built = await rebuildReadModel(o);
+  await o.beforeSwap?.();
+  swapReadModelFile(built.file, o.path);
+  return { result: { ...built, file: o.path }, readModel: openReadModel(o.path) };
+}
