@@ -116,11 +116,11 @@ describe("render worker on the event log", () => {
     await c.stop();
   });
 
-  it("a worker killed with SIGKILL mid-job: the job is redelivered and finishes with one output per format", async () => {
+  it("a worker killed with SIGKILL mid-job: the job is redelivered and finishes with one output per format", { timeout: 240_000 }, async () => {
     const store = await openTestStore(nc);
     const dataDir = join(work, "d");
     const roots = mediaRoots(dataDir);
-    const upload = await storeUpload(roots, await makeAudio(work, 20, "medium.wav"));
+    const upload = await storeUpload(roots, await makeAudio(work, 8, "medium.wav"));
     const env = {
       ...process.env,
       NATS_URL: nats.server.url,
