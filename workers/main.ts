@@ -18,6 +18,7 @@ import { transcribeReactor } from "./transcribe/transcribe-reactor";
 import { integrationReactors } from "./integrations/integration-reactors";
 import { integrationSecrets, parseIntegrationConfig } from "./integrations/integrations-config";
 import { splitCommandLine } from "./render/external-renderer";
+import { cleanupStaleTemps } from "./render/publish";
 
 const KINDS = ["render", "transcribe", "workflow", "integrations"] as const;
 type Kind = (typeof KINDS)[number];
@@ -42,7 +43,10 @@ async function main() {
   const specs: { kind: Kind; spec: ConsumerSpec }[] = [];
   if (kinds.includes("workflow"))
     for (const spec of batchWorkflowConsumers(store, { concurrency: config.WORKFLOW_CONCURRENCY })) specs.push({ kind: "workflow", spec });
-  if (kinds.includes("render"))
+  if (kinds.includes("render")) {
+    // temporaries of a render whose worker was killed (FFmpeg may have outlived it) are removed here
+    const removed = await cleanupStaleTemps(roots.outputDir);
+    if (removed) logger.info("removed stale render temporaries", { removed });
     specs.push({
       kind: "render",
       spec: renderReactor(store, {
@@ -57,6 +61,7 @@ async function main() {
         ...timing,
       }),
     });
+  }
   if (kinds.includes("transcribe"))
     specs.push({
       kind: "transcribe",
