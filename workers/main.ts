@@ -44,8 +44,8 @@ async function main() {
   if (kinds.includes("workflow"))
     for (const spec of batchWorkflowConsumers(store, { concurrency: config.WORKFLOW_CONCURRENCY })) specs.push({ kind: "workflow", spec });
   if (kinds.includes("render")) {
-    // temporaries of a render whose worker was killed (FFmpeg may have outlived it) are removed here
-    const removed = await cleanupStaleTemps(roots.outputDir);
+    // temporaries of a render whose worker was killed: untouched for 15 min means nobody writes them
+    const removed = await cleanupStaleTemps(roots.outputDir, 15 * 60_000);
     if (removed) logger.info("removed stale render temporaries", { removed });
     specs.push({
       kind: "render",

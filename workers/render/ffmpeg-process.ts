@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 /**
  * Runs FFmpeg (or any render command) as a child process with: progress from `-progress pipe:1`,
  * cancellation through an AbortSignal, a per-job timeout, and the last lines of stderr kept for
@@ -54,6 +55,7 @@ export interface RunResult {
 }
 
 const DEFAULT_GRACE_MS = 1000;
+const PDEATHSIG = process.platform === "linux" && existsSync("/usr/bin/setpriv");
 
 /** Resolves when the process exits (any exit code); rejects only with CANCELLED or TIMEOUT, or spawn errors. */
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -61,7 +63,10 @@ export function runProcess(command: string, args: readonly string[], options: Ru
   if (signal?.aborted) return Promise.reject(cancelled(command));
 
   return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(command, args, {
+    // A worker killed with SIGKILL cannot kill its children; the kernel can: setpriv (util-linux)
+    // sets PR_SET_PDEATHSIG so FFmpeg dies with the worker instead of rendering on as an orphan.
+    const [cmd, argv] = PDEATHSIG ? ["setpriv", ["--pdeathsig", "KILL", "--", command, ...args]] : [command, args];
+    const child = spawn(cmd, argv, {
       stdio: ["ignore", "pipe", "pipe"],
       detached: options.ownProcessGroup ?? false,
       env: options.env,

@@ -149,7 +149,9 @@ describe("render worker on the event log", () => {
     const events = await types(store, "job-d");
     expect(events.filter((t) => t === "OutputRendered")).toHaveLength(2);
     expect(events.filter((t) => t === "JobCompleted")).toHaveLength(1);
-    const mp4s = (await readdir(roots.outputDir)).filter((f) => f.endsWith(".mp4"));
+    await sleep(500);
+    // the killed worker's hidden temporary stays until a worker start-up removes stale ones; published names are exact
+    const mp4s = (await readdir(roots.outputDir)).filter((f) => f.endsWith(".mp4") && !f.startsWith("."));
     expect(mp4s.sort()).toEqual(["20261201_mr_smith_talk_flat_1080p_v1.mp4", "20261201_mr_smith_talk_flat_1080p_vertical_v1.mp4"]);
   });
 });
