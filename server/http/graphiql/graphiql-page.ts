@@ -3,20 +3,20 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 
 /**
- * GraphiQL from local files only (no CDN): graphiql 3's UMD build with React 18's UMD files,
- * vendored in ./vendor (graphiql 5 needs a bundler for Monaco's workers), and graphql-ws's UMD
- * client from node_modules for subscriptions. Queries and mutations go over HTTP with the headers
+ * GraphiQL from local files only (no CDN): graphiql 3's UMD build with React 18's UMD files, all
+ * served from node_modules (graphiql 5 would need a bundler for Monaco's workers), and graphql-ws's
+ * UMD client for subscriptions. Queries and mutations go over HTTP with the headers
  * typed into GraphiQL's header editor; subscriptions use the same Authorization in connection_init.
  */
 const require = createRequire(import.meta.url);
-const VENDOR = resolve(import.meta.dirname, "vendor");
+const pkg = (name: string, file: string) => resolve(require.resolve(`${name}/package.json`), "..", file);
 
 export const GRAPHIQL_ASSETS: Readonly<Record<string, string>> = {
-  "graphiql.min.js": resolve(VENDOR, "graphiql.min.js"),
-  "graphiql.min.css": resolve(VENDOR, "graphiql.min.css"),
-  "react.production.min.js": resolve(VENDOR, "react.production.min.js"),
-  "react-dom.production.min.js": resolve(VENDOR, "react-dom.production.min.js"),
-  "graphql-ws.min.js": resolve(require.resolve("graphql-ws/package.json"), "../umd/graphql-ws.min.js"),
+  "graphiql.min.js": pkg("graphiql", "graphiql.min.js"),
+  "graphiql.min.css": pkg("graphiql", "graphiql.min.css"),
+  "react.production.min.js": pkg("react", "umd/react.production.min.js"),
+  "react-dom.production.min.js": pkg("react-dom", "umd/react-dom.production.min.js"),
+  "graphql-ws.min.js": pkg("graphql-ws", "umd/graphql-ws.min.js"),
   "graphiql-setup.js": resolve(import.meta.dirname, "graphiql-setup.js"),
 };
 
