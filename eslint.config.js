@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".venv/**", ".tools/**", "web/dist/**", "schema/generated/**", "data/**", "whisper-service/**", "**/*.cjs"] },
+  { ignores: ["node_modules/**", ".venv/**", ".tools/**", "web/dist/**", "schema/generated/**", "web/src/generated/**", "data/**", "whisper-service/**", "**/*.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestNats, openTestStore, type TestNats } from "../test-support/nats";
 import { quietLogger } from "../core/log/logger";
 import type { EventStore } from "../core/eventlog/event-store";
-import { openReadModel, type ReadModel } from "./read-model";
+import { openReadModel } from "./read-model";
 import { startProjector, type AppliedBatch } from "./projector";
 import { rebuildAndSwap, rebuildReadModel } from "./rebuild";
 import { dumpReadModel } from "./sqlite/dump";

@@ -20,7 +20,8 @@ import { Metrics } from "./http/metrics";
 import { createRouter } from "./http/router";
 import { BatchUpdateHub } from "./live/batch-update-hub";
 import { ProgressHub } from "./live/progress-hub";
-import type { ProjectorHandle, ServerServices } from "./services";
+import type { ServerServices } from "./services";
+import type { ProjectorHandle } from "./projector-handle";
 import { UploadStore } from "./uploads/upload-store";
 
 export interface ServerAppDeps {

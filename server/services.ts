@@ -1,19 +1,13 @@
-import type { RecordedEvent } from "../domain/shared/envelope";
 import type { Logger } from "../core/log/logger";
 import type { ReadModelQueries } from "../projections/read-model-types";
 import type { ServerConfig } from "./config";
 import type { Commands } from "./commands/commands";
 import type { BatchUpdateHub } from "./live/batch-update-hub";
+import type { ProjectorHandle } from "./projector-handle";
 import type { ProgressHub } from "./live/progress-hub";
 import type { Metrics } from "./http/metrics";
 
 /** What the server needs of the projector (projections/projector.ts), by shape only. */
-export interface ProjectorHandle {
-  onApplied(listener: (b: { from: number; to: number; events: RecordedEvent[] }) => void): () => void;
-  waitFor(position: number, timeoutMs: number): Promise<boolean>;
-  lag(): Promise<number>;
-  position(): number;
-}
 
 /** Everything resolvers and HTTP handlers reach through the context; built once in app.ts. */
 export interface ServerServices {

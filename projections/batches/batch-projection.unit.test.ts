@@ -110,7 +110,10 @@ describe("batches projection", () => {
       let run: typeof log = [];
       log.forEach((e, i) => {
         run.push(e);
-        if (cut(i)) (m.applyEvents(run), (run = []));
+        if (cut(i)) {
+          m.applyEvents(run);
+          run = [];
+        }
       });
       m.applyEvents(run);
       const dump = dumpReadModel(m.db);

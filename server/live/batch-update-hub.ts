@@ -1,7 +1,7 @@
 import type { Logger } from "../../core/log/logger";
 import type { RecordedEvent } from "../../domain/shared/envelope";
 import type { ReadModelQueries } from "../../projections/read-model-types";
-import type { ProjectorHandle } from "../services";
+import type { ProjectorHandle } from "../projector-handle";
 import { Topics, type Channel } from "./channel";
 import type { ProgressHub } from "./progress-hub";
 
