@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { UsageError, parseCommand, parseFormats } from "./args";
+import { PlainReporter, bar, describeBatch, exitCodeFor, renderBlock } from "./render";
+import type { BatchView } from "./operations";
+
+describe("emberflow command line", () => {
+  it("parses submit with aliases, negations and defaults", () => {
+    const c = parseCommand(["submit", "in/", "--template", "mist", "--formats", "1080p,vr360_mono_4k,360mono", "--no-transcribe", "--drive", "--sheets", "--quality", "draft", "--name", "N", "--idempotency-key", "K"], {});
+    expect(c).toMatchObject({
+      kind: "submit",
+      global: { url: "http://localhost:4000", token: null },
+      submit: { paths: ["in/"], template: "MIST", formats: ["FLAT_1080P", "VR360_MONO_4K"], transcribe: false, syncToDrive: true, notify: true, exportToSheets: true, quality: "DRAFT", name: "N", idempotencyKey: "K" },
+    });
+  });
+
+  it("takes --url and --token, falling back to EMBERFLOW_URL and EMBERFLOW_TOKEN", () => {
+    expect(parseCommand(["show", "b1"], { EMBERFLOW_URL: "http://x:1/", EMBERFLOW_TOKEN: "t" })).toEqual({ kind: "show", global: { url: "http://x:1", token: "t" }, batchId: "b1", json: false });
+    expect(parseCommand(["dead-letters", "--retry", "d1", "--url", "http://y:2", "--token", "s"], { EMBERFLOW_URL: "http://x:1" })).toEqual({ kind: "dead-letters", global: { url: "http://y:2", token: "s" }, retry: "d1" });
+    expect(parseCommand(["rebuild", "--", "--data-dir", "d"], {})).toEqual({ kind: "rebuild", passThrough: ["--data-dir", "d"] });
+  });
+
+  it("refuses unknown formats, templates, options and commands with a usage error", () => {
+    expect(() => parseFormats("flat_1080p,bogus")).toThrow(/Unknown format "bogus"/);
+    expect(() => parseCommand(["submit", "x", "--template", "fire"], {})).toThrow(UsageError);
+    expect(() => parseCommand(["submit", "x", "--bogus"], {})).toThrow(UsageError);
+    expect(() => parseCommand(["submit"], {})).toThrow(/at least one folder/);
+    expect(() => parseCommand(["frobnicate"], {})).toThrow(/Unknown command/);
+  });
+
+  it("maps end states to exit statuses", () => {
+    expect(exitCodeFor("COMPLETED")).toBe(0);
+    expect(exitCodeFor("PARTIAL")).toBe(2);
+    expect(exitCodeFor("FAILED")).toBe(3);
+    expect(exitCodeFor("CANCELLED")).toBe(3);
+  });
+
+  it("renders bars for a TTY and change-only lines otherwise", () => {
+    const b: BatchView = {
+      id: "b",
+      name: "night",
+      status: "RUNNING",
+      progress: 50,
+      createdAt: "2026-01-01T00:00:00Z",
+      completedAt: null,
+      template: "FLAME",
+      formats: ["FLAT_1080P"],
+      counts: { total: 2, queued: 0, running: 1, succeeded: 1, failed: 0, cancelled: 0 },
+      jobs: [
+        { id: "j1", index: 0, fileName: "a.wav", status: "COMPLETED", progress: 100, attempts: 0, outputs: [{ format: "FLAT_1080P", fileName: "a.mp4", bytes: 10, url: "/media/a.mp4", driveUrl: null, posterUrl: null }], transcript: null, error: null },
+        { id: "j2", index: 1, fileName: "b.wav", status: "RENDERING", progress: 0, attempts: 0, outputs: [], transcript: null, error: null },
+      ],
+      deliveries: [],
+    };
+    expect(bar(50, 10)).toBe("█████░░░░░");
+    const ticks = new Map([["j2", { jobId: "j2", stage: "render", format: "FLAT_1080P", percent: 40, etaSeconds: 7, status: null, source: "LIVE" }]]);
+    const block = renderBlock(b, ticks, 100);
+    expect(block).toHaveLength(3);
+    expect(block[2]).toMatch(/b\.wav.* 40% .*RENDERING.*flat_1080p eta 0:07/);
+    const r = new PlainReporter();
+    expect(r.lines(b, ticks)).toEqual(["a.wav: COMPLETED 100%", "b.wav: RENDERING 40%", "batch night: RUNNING 50% (1/2 done, 0 failed, 0 cancelled)"]);
+    expect(r.lines(b, ticks)).toEqual([]);
+    expect(describeBatch(b, "http://h").join("\n")).toContain("flat_1080p: http://h/media/a.mp4");
+  });
+});
