@@ -10,7 +10,7 @@ import type { JobState } from "../../domain/job/job-decider";
 import type { JobEvent } from "../../domain/job/job-events";
 import type { EventMetadata } from "../../domain/shared/envelope";
 import type { FormatId } from "../../domain/formats";
-import { conflict, notFound } from "../../domain/shared/domain-error";
+import { conflict, DomainError, notFound } from "../../domain/shared/domain-error";
 import type { BatchView, ReadModelQueries } from "../../projections/read-model-types";
 import { batchViewFromLog } from "./batch-fallback-view";
 import type { UploadStore } from "../uploads/upload-store";
@@ -117,8 +117,19 @@ export class Commands {
 
   async cancelJob(id: string, actor: string): Promise<CommandResult> {
     requireId(id, "Job");
-    const res = await this.d.jobs.handle(id, { type: "CancelJob", reason: `cancelled by ${actor}` }, this.meta(actor));
-    return { position: res.position };
+    const cancel = () => this.d.jobs.handle(id, { type: "CancelJob", reason: `cancelled by ${actor}` }, this.meta(actor));
+    // A job of a batch created a moment ago may not be queued yet (the workflow fans out
+    // asynchronously); give the workflow a few seconds rather than answer "not found".
+    for (let waited = 0; ; waited += 200) {
+      try {
+        return { position: (await cancel()).position };
+      } catch (err) {
+        const pending = err instanceof DomainError && err.code === "NOT_FOUND" && this.d.readModel.job(id) !== null;
+        if (!pending) throw err;
+        if (waited >= 5_000) throw conflict(`Job ${id} is not queued yet: try again in a moment.`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   async retryJob(id: string, actor: string): Promise<CommandResult> {

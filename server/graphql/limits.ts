@@ -87,12 +87,12 @@ export function assertComplexity(o: {
       maxQueryNodes: 10_000,
     });
   } catch (err) {
-    throw new GraphQLError(`Query could not be costed: ${(err as Error).message}`, { extensions: { code: "BAD_USER_INPUT" } });
+    throw new GraphQLError(`Query could not be costed: ${(err as Error).message}`, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
   }
   if (cost > o.max)
     throw new GraphQLError(
       `Query is too complex: cost ${cost} exceeds the limit of ${o.max} (GRAPHQL_MAX_COMPLEXITY). Ask for fewer items (first), fewer aliases or fewer nested lists.`,
-      { extensions: { code: "BAD_USER_INPUT", cost, limit: o.max } },
+      { extensions: { code: "BAD_USER_INPUT", cost, limit: o.max, http: { status: 400 } } },
     );
   return cost;
 }

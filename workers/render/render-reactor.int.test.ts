@@ -120,7 +120,7 @@ describe("render worker on the event log", () => {
     const store = await openTestStore(nc);
     const dataDir = join(work, "d");
     const roots = mediaRoots(dataDir);
-    const upload = await storeUpload(roots, await makeAudio(work, 8, "medium.wav"));
+    const upload = await storeUpload(roots, await makeAudio(work, 30, "medium.wav"));
     const env = {
       ...process.env,
       NATS_URL: nats.server.url,
@@ -134,14 +134,14 @@ describe("render worker on the event log", () => {
     const start = (): ChildProcess =>
       spawn(process.execPath, ["--import", "tsx", resolve("workers/main.ts"), "render"], { env, stdio: "ignore" });
     const first = start();
-    await queueJob(store, "job-d", upload, ["flat_1080p", "flat_1080p_vertical"], "balanced");
+    await queueJob(store, "job-d", upload, ["flat_1080p", "flat_1080p_vertical"], "draft");
     await until(async () => (await types(store, "job-d")).includes("RenderStarted"));
-    await sleep(1_500);
+    await sleep(1_000);
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const second = start();
     try {
-      await until(async () => (await types(store, "job-d")).includes("JobCompleted"), 120_000);
+      await until(async () => (await types(store, "job-d")).includes("JobCompleted"), 200_000);
     } finally {
       second.kill("SIGTERM");
       await new Promise((r) => second.once("exit", r));
