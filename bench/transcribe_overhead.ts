@@ -23,7 +23,8 @@ import { jobDecider } from "../domain/job/job-decider.js";
 import { jobQueued, options, upload } from "../domain/job/fixtures.js";
 import { openTestStore, startTestNats } from "../test-support/nats.js";
 import { formatDescription } from "../workers/transcribe/description.js";
-import { freePort, sha256Of, speech, whisperService } from "../workers/transcribe/test-helpers.js";
+import { sha256Of, speech, whisperService } from "../workers/transcribe/test-helpers.js";
+import { freePort } from "../core/nats/local-server";
 import { transcribeReactor } from "../workers/transcribe/transcribe-reactor.js";
 import { createWhisperClient } from "../workers/transcribe/whisper-client.js";
 

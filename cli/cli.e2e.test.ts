@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, makeTone, startE2ESystem, type E2ESystem } from "./testing/e2e-system";
+import { ROOT, makeTone, startE2ESystem, type E2ESystem } from "../test-support/e2e-system";
 
 /** `emberflow` against the whole system (NATS, server, workers), as a child process with piped stdout. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

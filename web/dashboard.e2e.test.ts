@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startE2ESystem, type E2ESystem } from "../cli/testing/e2e-system";
+import { startE2ESystem, type E2ESystem } from "../test-support/e2e-system";
 import { ROOT, buildDashboard, launchBrowser, screenshot, watchConsole } from "./testing/browser";
 import { runDashboardFlow } from "./testing/dashboard-flow";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { makeTone, startE2ESystem, type E2ESystem } from "../cli/testing/e2e-system";
+import { makeTone, startE2ESystem, type E2ESystem } from "../test-support/e2e-system";
 import { buildDashboard, launchBrowser, screenshot, watchConsole } from "./testing/browser";
 
 /** The server process dies during a batch and comes back: the open page catches up on its own. */

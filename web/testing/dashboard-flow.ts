@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Page } from "playwright-core";
-import { makeSpeech } from "../../cli/testing/e2e-system";
+import { makeSpeech } from "../../test-support/e2e-system";
 import { screenshot } from "./browser";
 
 const TERMINAL = ["COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];

@@ -15,7 +15,8 @@ import type { Transcript } from "../../domain/job/job-events";
 import { jobQueued, options, output, upload } from "../../domain/job/fixtures";
 import { transcribeReactor } from "./transcribe-reactor";
 import type { WhisperClient } from "./whisper-client";
-import { freePort, sha256Of, speech, whisperService, type WhisperService } from "./test-helpers";
+import { sha256Of, speech, whisperService, type WhisperService } from "./test-helpers";
+import { freePort } from "../../core/nats/local-server";
 
 /** The reactor with a real nats-server and the REAL whisper-service, which is stopped and restarted mid-test. */
 const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" };

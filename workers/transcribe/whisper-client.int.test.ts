@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError } from "../../core/consumers/handler-errors";
 import { createWhisperClient } from "./whisper-client";
-import { freePort, speech, whisperService, type WhisperService } from "./test-helpers";
+import { speech, whisperService, type WhisperService } from "./test-helpers";
+import { freePort } from "../../core/nats/local-server";
 
 /** The client against the REAL whisper-service (tiny.en on the CPU), fed espeak-ng speech. */
 let svc: WhisperService;

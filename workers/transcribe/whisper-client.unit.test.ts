@@ -6,7 +6,7 @@ import busboy from "busboy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../core/consumers/handler-errors";
 import { createWhisperClient, parseRetryAfter } from "./whisper-client";
-import { freePort } from "./test-helpers";
+import { freePort } from "../../core/nats/local-server";
 
 /** What the fake received, parsed by busboy (an independent multipart parser). */
 interface Received {

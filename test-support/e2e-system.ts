@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { startTestNats, uniqueNames, type TestNats } from "../../test-support/nats";
+import { startTestNats, uniqueNames, type TestNats } from "./nats";
+import { freePort } from "../core/nats/local-server";
 
 /**
  * The whole system for end-to-end tests of the dashboard and the CLI: a private nats-server, the
@@ -13,7 +13,7 @@ import { startTestNats, uniqueNames, type TestNats } from "../../test-support/na
  * whisper-service. `restartServer()` kills the server process and starts a new one on the same
  * port and data directory, as a crash and restart would.
  */
-export const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
 
 export interface E2ESystem {
@@ -30,17 +30,6 @@ export interface E2EOptions {
   readonly workerEnv?: Record<string, string>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export async function waitForHttp(url: string, timeoutMs: number, what: string, alive?: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
