@@ -89,6 +89,22 @@ export async function createServerApp(d: ServerAppDeps): Promise<ServerApp> {
   metrics.counterFrom("emberflow_events_appended_total", "Events this node appended to the log.", () => d.store.appended);
   metrics.gauge("emberflow_projector_position", "Stream position applied to this node's read model.", () => d.projector.position());
   metrics.gauge("emberflow_projector_lag", "Events in the log not yet applied here.", () => d.projector.lag());
+  // consumers live in JetStream, shared by every worker process: read their state from there
+  const consumers = async () => {
+    const rows: { name: string; redelivered: number; pending: number; ackPending: number }[] = [];
+    for await (const c of d.store.jsm.consumers.list(d.store.names.stream))
+      rows.push({ name: c.name, redelivered: c.num_redelivered, pending: c.num_pending, ackPending: c.num_ack_pending });
+    return rows;
+  };
+  metrics.labelled("emberflow_consumer_redelivered", "Messages delivered more than once, per durable consumer.", "gauge", async () =>
+    (await consumers()).map((c) => ({ labels: { consumer: c.name }, value: c.redelivered })),
+  );
+  metrics.labelled("emberflow_consumer_pending", "Events not yet delivered, per durable consumer (its lag).", "gauge", async () =>
+    (await consumers()).map((c) => ({ labels: { consumer: c.name }, value: c.pending })),
+  );
+  metrics.labelled("emberflow_consumer_ack_pending", "Events being worked on, per durable consumer.", "gauge", async () =>
+    (await consumers()).map((c) => ({ labels: { consumer: c.name }, value: c.ackPending })),
+  );
   metrics.gauge("emberflow_subscriptions", "Active GraphQL subscriptions (batchUpdated + jobProgress).", () => batchUpdates.subscribers + progress.subscribers);
   metrics.gauge("emberflow_websocket_connections", "Open graphql-ws connections.", () => ws.connections());
 

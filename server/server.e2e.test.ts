@@ -1,3 +1,4 @@
+import { AckPolicy } from "@nats-io/jetstream";
 import { readFile } from "node:fs/promises";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,8 +149,14 @@ describe("server end to end (HTTP + graphql-ws + NATS + SQLite)", () => {
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.url}/readyz`);
     expect(ready.status).toBe(200);
+    // a durable consumer as a worker would create it, so per-consumer figures have something to show
+    await h.store.jsm.consumers.add(h.store.names.stream, { durable_name: "metrics-probe", ack_policy: AckPolicy.Explicit });
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     expect(metrics).toMatch(/emberflow_projector_position \d+/);
+    expect(metrics).toMatch(/emberflow_projector_lag \d+/);
+    expect(metrics).toMatch(/emberflow_events_appended_total \d+/);
+    expect(metrics).toMatch(/emberflow_consumer_redelivered\{consumer="metrics-probe"\} 0/);
+    expect(metrics).toMatch(/emberflow_consumer_pending\{consumer="metrics-probe"\} \d+/);
     expect(metrics).toMatch(/emberflow_http_requests_total\{method="POST",route="graphql",status="200"\} \d+/);
     const page = await (await fetch(`${h.url}/graphql`, { headers: { accept: "text/html" } })).text();
     expect(page).toContain("/graphiql/assets/graphiql.min.js");

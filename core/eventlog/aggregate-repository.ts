@@ -15,16 +15,33 @@ interface Cached<S> {
   version: number;
 }
 
+interface Pending<C, S> {
+  readonly command: C;
+  readonly metadata: EventMetadata;
+  readonly assumeNew: boolean;
+  resolve(h: Handled<S>): void;
+  reject(err: unknown): void;
+}
+
+/** Most commands decided and appended together (an atomic batch holds at most 1000 messages). */
+const MAX_GROUP = 200;
+
 /**
  * Runs commands against one aggregate type: decide on the newest known state, append with the
  * expected version, and on a conflict catch up and decide again (bounded). States are cached per
  * process so a busy aggregate (a batch settling thousands of jobs) is not re-read on every command:
  * the version check makes a stale cache safe, and catching up reads only the newer events.
+ *
+ * Commands for one aggregate run one group at a time in this process, so they do not conflict with
+ * each other; the commands that queue up meanwhile (a batch's settles, a job's render and
+ * transcript) form the next group: each is decided on the state the previous ones leave, and all
+ * their events go out in one append (one round trip, all or nothing), so a hot aggregate costs one
+ * round trip per group rather than per command. A command the aggregate refuses fails alone.
  */
 export class AggregateRepository<C, E extends DomainEvent, S> {
   private readonly cache = new Map<string, Cached<S>>();
-  /** Commands for one aggregate run one at a time in this process, so they do not conflict with each other. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Commands waiting per aggregate; an aggregate with an entry here has a drain loop running. */
+  private readonly mailboxes = new Map<string, Pending<C, S>[]>();
 
   constructor(
     private readonly store: EventStore,
@@ -43,55 +60,69 @@ export class AggregateRepository<C, E extends DomainEvent, S> {
    * workflow queueing jobs): the append checks "subject must be new", and a conflict means it existed.
    */
   handle(id: string, command: C, metadata: EventMetadata, o: { assumeNew?: boolean } = {}): Promise<Handled<S>> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.handleNow(id, command, metadata, o),
-      () => this.handleNow(id, command, metadata, o),
-    );
-    this.queues.set(id, run);
-    const cleanup = () => {
-      if (this.queues.get(id) === run) this.queues.delete(id);
-    };
-    run.then(cleanup, cleanup);
-    return run;
+    return new Promise<Handled<S>>((resolve, reject) => {
+      const pending = { command, metadata, assumeNew: o.assumeNew ?? false, resolve, reject };
+      const box = this.mailboxes.get(id);
+      if (box) return void box.push(pending);
+      this.mailboxes.set(id, [pending]);
+      // start on a microtask so commands issued in the same tick already share the first group
+      queueMicrotask(() => void this.drain(id));
+    });
   }
 
-  private async handleNow(id: string, command: C, metadata: EventMetadata, o: { assumeNew?: boolean }): Promise<Handled<S>> {
+  private async drain(id: string) {
+    const box = this.mailboxes.get(id)!;
+    while (box.length > 0) {
+      const group = box.splice(0, MAX_GROUP);
+      try {
+        await this.handleGroup(id, group);
+      } catch (err) {
+        for (const p of group) p.reject(err);
+      }
+    }
+    this.mailboxes.delete(id);
+  }
+
+  private async handleGroup(id: string, group: readonly Pending<C, S>[]): Promise<void> {
     const maxRetries = this.opts.maxRetries ?? 8;
     let cached = this.cache.get(id);
     let fresh = false;
-    if (!cached && o.assumeNew) cached = { state: this.decider.initialState(), version: 0 };
+    if (!cached && group.every((p) => p.assumeNew)) cached = { state: this.decider.initialState(), version: 0 };
     if (!cached) {
       cached = await this.catchUp(id, undefined);
       fresh = true;
     }
     for (let attempt = 1; ; attempt++) {
-      let events: E[];
-      try {
-        events = this.decider.decide(command, cached.state);
-      } catch (err) {
-        if (fresh) throw err;
+      const d = this.decideGroup(group, cached.state, fresh);
+      if (d === "stale") {
         cached = await this.catchUp(id, cached); // a stale cache must not refuse a valid command
         fresh = true;
         continue;
       }
-      if (events.length === 0) {
+      if (d.events.length === 0) {
         if (!fresh) {
           const before = cached.version;
           cached = await this.catchUp(id, cached);
           fresh = true;
           if (cached.version !== before) continue;
         }
-        return { events: [], position: cached.version, state: cached.state };
+        const at = cached;
+        d.outcomes.forEach((o, i) => (o.error !== undefined ? group[i]!.reject(o.error) : group[i]!.resolve({ events: [], position: at.version, state: at.state })));
+        return;
       }
       try {
-        const res = await this.store.append(this.type, id, events, {
+        const res = await this.store.append(this.type, id, d.events, {
           expectedVersion: cached.version,
-          metadata,
+          metadata: group[0]!.metadata,
+          metadataEach: d.metadata,
         });
-        const state = events.reduce((s, e) => this.decider.evolve(s, e), cached.state);
-        this.remember(id, { state, version: res.position });
-        return { events: res.events, position: res.position, state };
+        this.remember(id, { state: d.state, version: res.position });
+        d.outcomes.forEach((o, i) => {
+          if (o.error !== undefined) return group[i]!.reject(o.error);
+          const events = res.events.slice(o.from, o.from + o.count);
+          group[i]!.resolve({ events, position: events.at(-1)?.seq ?? res.position, state: o.state });
+        });
+        return;
       } catch (err) {
         if (!(err instanceof ConcurrencyConflictError)) throw err;
         if (attempt >= maxRetries) throw new RetriesExhaustedError(`${this.type}.${id}`, attempt);
@@ -99,6 +130,29 @@ export class AggregateRepository<C, E extends DomainEvent, S> {
         fresh = true;
       }
     }
+  }
+
+  /** Decides each command on the state the ones before it leave; "stale" when a refusal may come from an old cache. */
+  private decideGroup(group: readonly Pending<C, S>[], start: S, fresh: boolean) {
+    let state = start;
+    const events: E[] = [];
+    const metadata: EventMetadata[] = [];
+    const outcomes: { from: number; count: number; state: S; error?: unknown }[] = [];
+    for (const p of group) {
+      let decided: E[];
+      try {
+        decided = this.decider.decide(p.command, state);
+      } catch (error) {
+        if (!fresh) return "stale" as const;
+        outcomes.push({ from: events.length, count: 0, state, error });
+        continue;
+      }
+      for (const e of decided) state = this.decider.evolve(state, e);
+      outcomes.push({ from: events.length, count: decided.length, state });
+      events.push(...decided);
+      for (const _ of decided) metadata.push(p.metadata);
+    }
+    return { events, metadata, outcomes, state };
   }
 
   private async catchUp(id: string, from: Cached<S> | undefined): Promise<Cached<S>> {

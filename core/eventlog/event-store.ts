@@ -11,6 +11,8 @@ export interface AppendOptions {
   /** Stream sequence of the aggregate's last event as the caller saw it; 0 = must be new; "any" = no check. */
   readonly expectedVersion: number | "any";
   readonly metadata: EventMetadata;
+  /** Metadata per event, when the events answer different commands (a group of commands appended together). */
+  readonly metadataEach?: readonly EventMetadata[];
   /** Event ids to use (deterministic ids make a re-run of the same step a duplicate, not a new fact). */
   readonly ids?: readonly string[];
 }
@@ -29,16 +31,24 @@ export interface LoadedStream {
 
 /** JetStream API error code for a failed expected-last-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
+/** Atomic batch refused as a whole: the stream does not allow it (10174), or it repeats stored Msg-Ids (10201). */
+const ATOMIC_FALLBACK_CODES = new Set([10174, 10201]);
+/** Atomic batch publish (all-or-nothing, one acknowledgement) exists from nats-server 2.12 on. */
+const ATOMIC_SINCE = [2, 12];
 
 /** The event log: append with optimistic concurrency, load one aggregate, read by position. */
 export class EventStore {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   appended = 0;
+  /** False once the server or stream turned an atomic batch down: chained single publishes from then on. */
+  private atomic: boolean;
 
   private constructor(readonly nc: NatsConnection, readonly names: EventLogNames, jsm: JetStreamManager) {
     this.js = jetstream(nc);
     this.jsm = jsm;
+    const [major = 0, minor = 0] = (nc.info?.version ?? "0.0").split(".").map(Number);
+    this.atomic = major > ATOMIC_SINCE[0]! || (major === ATOMIC_SINCE[0] && minor >= ATOMIC_SINCE[1]!);
   }
 
   static async open(nc: NatsConnection, names: EventLogNames): Promise<EventStore> {
@@ -46,32 +56,87 @@ export class EventStore {
   }
 
   async append(type: AggregateType, id: string, events: readonly DomainEvent[], o: AppendOptions): Promise<AppendResult> {
-    const recorded: RecordedEvent[] = [];
-    let expected = o.expectedVersion;
-    for (const [i, e] of events.entries()) {
-      const envelope: EventEnvelope = {
+    const envelopes = events.map(
+      (e, i): EventEnvelope => ({
         id: o.ids?.[i] ?? uuidv7(),
         type: e.type,
         schemaVersion: currentVersion(e.type),
         aggregateType: type,
         aggregateId: id,
         data: e.data,
-        metadata: o.metadata,
-      };
-      const seq = await this.publish(envelope, expected);
-      recorded.push({ ...envelope, seq });
-      // chain the check: a writer that slips in between our events makes the rest conflict
-      expected = seq;
-    }
+        metadata: o.metadataEach?.[i] ?? o.metadata,
+      }),
+    );
+    let seqs: number[] | null = null;
+    // several events: one atomic batch, one round trip instead of one per event
+    if (envelopes.length > 1 && this.atomic) seqs = await this.publishAtomic(envelopes, o.expectedVersion);
+    seqs ??= await this.publishChained(envelopes, o.expectedVersion);
+    const recorded = envelopes.map((e, i): RecordedEvent => ({ ...e, seq: seqs[i]! }));
     this.appended += recorded.length;
     return { position: recorded.at(-1)?.seq ?? 0, events: recorded };
   }
 
-  private async publish(e: EventEnvelope, expected: number | "any"): Promise<number> {
-    const subject = eventSubject(this.names, e.aggregateType, e.aggregateId, e.type);
+  private async publishChained(envelopes: readonly EventEnvelope[], expectedVersion: number | "any"): Promise<number[]> {
+    const seqs: number[] = [];
+    let expected = expectedVersion;
+    for (const e of envelopes) {
+      const seq = await this.publish(e, expected);
+      seqs.push(seq);
+      // chain the check: a writer that slips in between our events makes the rest conflict
+      expected = seq;
+    }
+    return seqs;
+  }
+
+  /**
+   * All events or none, in consecutive stream positions. Only the first message carries the version
+   * check (the server checks every message against the stream as it was before the batch, and no
+   * writer can slip in between), only the commit waits for an answer. Returns null when the batch
+   * was refused as a whole for a reason the chained path handles: atomic batches disabled on the
+   * stream, or a retry of events already stored (the chained path returns their original positions).
+   */
+  private async publishAtomic(envelopes: readonly EventEnvelope[], expected: number | "any"): Promise<number[] | null> {
+    const batchId = uuidv7();
+    const last = envelopes.length - 1;
+    for (const [i, e] of envelopes.entries()) {
+      const h = this.headersFor(e);
+      h.set("Nats-Batch-Id", batchId);
+      h.set("Nats-Batch-Sequence", String(i + 1));
+      if (i === 0 && expected !== "any") {
+        h.set("Nats-Expected-Last-Subject-Sequence", String(expected));
+        h.set("Nats-Expected-Last-Subject-Sequence-Subject", aggregateSubjects(this.names, e.aggregateType, e.aggregateId));
+      }
+      const subject = eventSubject(this.names, e.aggregateType, e.aggregateId, e.type);
+      if (i < last) {
+        this.nc.publish(subject, encodeEnvelope(e), { headers: h });
+        continue;
+      }
+      h.set("Nats-Batch-Commit", "1");
+      try {
+        const ack = (await this.js.publish(subject, encodeEnvelope(e), { headers: h, expect: { streamName: this.names.stream } })) as { seq: number; count?: number };
+        if (ack.count !== envelopes.length) throw new Error(`Atomic append stored ${ack.count} of ${envelopes.length} events.`);
+        return envelopes.map((_, k) => ack.seq - last + k);
+      } catch (err) {
+        if (isWrongLastSequence(err)) throw new ConcurrencyConflictError(subject, expected === "any" ? -1 : expected, err);
+        const code = apiErrorCode(err);
+        if (code === undefined || !ATOMIC_FALLBACK_CODES.has(code)) throw err;
+        if (code === 10174) this.atomic = false;
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private headersFor(e: EventEnvelope) {
     const h = headers();
     h.set("Nats-Msg-Id", e.id);
     h.set("Ef-Event-Type", e.type);
+    return h;
+  }
+
+  private async publish(e: EventEnvelope, expected: number | "any"): Promise<number> {
+    const subject = eventSubject(this.names, e.aggregateType, e.aggregateId, e.type);
+    const h = this.headersFor(e);
     try {
       const ack = await this.js.publish(subject, encodeEnvelope(e), {
         headers: h,
@@ -132,10 +197,13 @@ export class EventStore {
   }
 }
 
+function apiErrorCode(err: unknown): number | undefined {
+  const e = err as { apiError?: () => { err_code?: number } };
+  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
+}
+
 function isWrongLastSequence(err: unknown): boolean {
-  const e = err as { code?: number; apiError?: () => { err_code?: number }; message?: string };
-  const code = typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
-  return code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(e?.message ?? "");
+  return apiErrorCode(err) === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test((err as Error)?.message ?? "");
 }
 
 function isNoMessage(err: unknown): boolean {

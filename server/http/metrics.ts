@@ -8,6 +8,10 @@ export class Metrics {
   private readonly http = new Map<string, number>();
   private readonly counters = new Map<string, { help: string; value: number }>();
   private readonly gauges = new Map<string, { help: string; read: GaugeReader; type: "gauge" | "counter" }>();
+  private readonly families = new Map<
+    string,
+    { help: string; type: "gauge" | "counter"; read: () => Promise<{ labels: Record<string, string>; value: number }[]> }
+  >();
 
   countRequest(method: string, route: string, status: number): void {
     const key = `method="${method}",route="${route}",status="${status}"`;
@@ -29,6 +33,11 @@ export class Metrics {
     this.gauges.set(name, { help, read, type: "counter" });
   }
 
+  /** A family of values with labels (per consumer, say), read at scrape time. */
+  labelled(name: string, help: string, type: "gauge" | "counter", read: () => Promise<{ labels: Record<string, string>; value: number }[]>): void {
+    this.families.set(name, { help, type, read });
+  }
+
   async render(): Promise<string> {
     const out: string[] = [];
     out.push("# HELP emberflow_http_requests_total HTTP requests by route and status.", "# TYPE emberflow_http_requests_total counter");
@@ -42,6 +51,14 @@ export class Metrics {
         v = Number.NaN; // a failed read is reported as NaN, not as a failed scrape
       }
       out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} ${g.type}`, `${name} ${v}`);
+    }
+    for (const [name, f] of this.families) {
+      out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+      const rows = await f.read().catch(() => []);
+      for (const r of rows) {
+        const labels = Object.entries(r.labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`).join(",");
+        out.push(`${name}{${labels}} ${r.value}`);
+      }
     }
     return out.join("\n") + "\n";
   }
