@@ -83,7 +83,7 @@ async function main() {
     nats = await startLocalNatsServer({
       storeDir: resolve(dataDir, "nats"),
       port: env.EMBEDDED_NATS_PORT ? Number(env.EMBEDDED_NATS_PORT) : undefined,
-      syncInterval: env.NATS_SYNC_INTERVAL ?? "always",
+      syncInterval: env.NATS_SYNC_INTERVAL ?? "1s",
     });
     env.NATS_URL = nats.url;
     log("nats", `embedded nats-server on ${nats.url}, store ${resolve(dataDir, "nats")}`);

@@ -37,8 +37,8 @@ export interface LocalNatsOptions {
   readonly port?: number;
   readonly binary?: string;
   /**
-   * fsync policy. "always": each acknowledged event is on disk (our default for the event log,
-   * see docs/durability.md); otherwise a Go duration such as "2m" (JetStream's default).
+   * fsync policy: a Go duration ("1s", our default; "2m", JetStream's) or "always" (each
+   * acknowledged event on disk before the ack). docs/durability.md has the measurements.
    */
   readonly syncInterval?: string;
   readonly onLog?: (line: string) => void;
@@ -56,7 +56,7 @@ export async function startLocalNatsServer(o: LocalNatsOptions): Promise<LocalNa
       `server_name: "emberflow-local-${port}"`,
       `jetstream {`,
       `  store_dir: ${JSON.stringify(o.storeDir)}`,
-      `  sync_interval: ${o.syncInterval ?? "always"}`,
+      `  sync_interval: ${o.syncInterval ?? "1s"}`,
       `}`,
       "",
     ].join("\n"),
