@@ -23,8 +23,8 @@ interface Pending<C, S> {
   reject(err: unknown): void;
 }
 
-/** Most commands decided and appended together (an atomic batch holds at most 1000 messages). */
-const MAX_GROUP = 200;
+/** Most commands decided and appended together: a long chain of publishes would starve another instance racing on the aggregate. */
+const MAX_GROUP = 32;
 
 /**
  * Runs commands against one aggregate type: decide on the newest known state, append with the
@@ -125,7 +125,10 @@ export class AggregateRepository<C, E extends DomainEvent, S> {
         return;
       } catch (err) {
         if (!(err instanceof ConcurrencyConflictError)) throw err;
-        if (attempt >= maxRetries) throw new RetriesExhaustedError(`${this.type}.${id}`, attempt);
+        // a group that stored part of its events before losing a race made progress: not a failed
+        // attempt (several instances settling one batch would otherwise exhaust the retries)
+        if (err.stored > 0) attempt--;
+        else if (attempt >= maxRetries) throw new RetriesExhaustedError(`${this.type}.${id}`, attempt);
         cached = await this.catchUp(id, cached);
         fresh = true;
       }

@@ -1,6 +1,8 @@
 /** One error class per failure kind of the event log, so callers can branch on `instanceof`. */
 export class ConcurrencyConflictError extends Error {
   override readonly name = "ConcurrencyConflictError";
+  /** Events of the same append stored before the conflict (a multi-event append is not atomic). */
+  stored = 0;
   constructor(readonly subject: string, readonly expectedVersion: number, cause?: unknown) {
     super(`Someone else changed ${subject} after version ${expectedVersion}: reload and decide again.`, { cause });
   }

@@ -32,8 +32,6 @@ export async function ensureEventStream(jsm: JetStreamManager, o: EventStreamOpt
     num_replicas: o.replicas,
     duplicate_window: (o.duplicateWindowMs ?? 120_000) * 1_000_000,
     allow_direct: true,
-    // multi-event appends commit as one all-or-nothing batch (see EventStore.append)
-    allow_atomic: true,
     allow_rollup_hdrs: false,
     deny_delete: true,
     deny_purge: true,
