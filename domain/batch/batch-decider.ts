@@ -3,15 +3,18 @@ import type { Decider } from "../shared/decider";
 import type { BatchCommand } from "./batch-commands";
 import type { BatchCompleted, BatchCounts, BatchCreated, BatchEvent, BatchOutcome, JobOutcome } from "./batch-events";
 import { validateCreateBatch } from "./validate-batch";
+import { VersionedMap } from "./versioned-map";
 
 export type BatchStatus = "OPEN" | BatchOutcome;
 
 export interface BatchState {
   readonly created: BatchCreated["data"] | null;
+  /** The batch's job ids, so a settle checks membership in O(1) rather than scanning the items. */
+  readonly jobIds: ReadonlySet<string>;
   /** jobId -> outcome of every settled job; the batch completes when all jobs are here. */
-  readonly settled: ReadonlyMap<string, JobOutcome>;
+  readonly settled: VersionedMap<string, JobOutcome>;
   /** jobId -> newest job generation seen (0 unless retried); workflow events may arrive out of order. */
-  readonly generations: ReadonlyMap<string, number>;
+  readonly generations: VersionedMap<string, number>;
   readonly status: BatchStatus;
   readonly cancelRequested: boolean;
   /** How many times completion was declared (re-opened batches complete again). */
@@ -36,6 +39,10 @@ function requireBatch(s: BatchState): BatchCreated["data"] {
   return s.created;
 }
 
+function completion(s: BatchState, counts: BatchCounts): BatchCompleted {
+  return { type: "BatchCompleted", data: { outcome: outcomeOf(counts, s.cancelRequested), counts } };
+}
+
 function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
   if (command.type === "CreateBatch") {
     if (s.created) throw conflict(`Batch ${command.batchId} already exists.`);
@@ -58,19 +65,22 @@ function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
   const batch = requireBatch(s);
   switch (command.type) {
     case "SettleJob": {
-      const known = batch.items.some((i) => i.jobId === command.jobId);
-      // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once
-      if (!known || s.settled.has(command.jobId)) return [];
+      if (!s.jobIds.has(command.jobId)) return [];
+      // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once.
+      // One repair: appends of several events are chained, not atomic, so a writer slipping in
+      // between BatchJobSettled and BatchCompleted can leave every job settled on an OPEN batch;
+      // the redelivered settle then declares the completion that was lost (once: status moves on).
+      if (s.settled.has(command.jobId)) return s.status === "OPEN" && s.settled.size === batch.items.length ? [completion(s, countsOf(s))] : [];
       if (command.generation < (s.generations.get(command.jobId) ?? 0)) return []; // outcome of a run that was retried since
       const settled: BatchEvent = {
         type: "BatchJobSettled",
         data: { jobId: command.jobId, outcome: command.outcome, generation: command.generation },
       };
-      const next = evolve(s, settled);
-      if (next.settled.size < batch.items.length) return [settled];
-      const counts = countsOf(next);
-      const completed: BatchCompleted = { type: "BatchCompleted", data: { outcome: outcomeOf(counts, next.cancelRequested), counts } };
-      return [settled, completed];
+      // decided on sizes, not on an evolved copy: O(1) per settle (counting runs once, at completion)
+      if (s.settled.size + 1 < batch.items.length) return [settled];
+      const before = countsOf(s);
+      const counts = { ...before, [command.outcome]: before[command.outcome] + 1 };
+      return [settled, completion(s, counts)];
     }
     case "ReopenJob":
       if (command.generation <= (s.generations.get(command.jobId) ?? 0)) return [];
@@ -87,19 +97,21 @@ function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
 function evolve(s: BatchState, e: BatchEvent): BatchState {
   switch (e.type) {
     case "BatchCreated":
-      return { ...s, created: e.data, status: "OPEN" };
+      return { ...s, created: e.data, jobIds: new Set(e.data.items.map((i) => i.jobId)), status: "OPEN" };
     case "BatchJobSettled":
       return {
         ...s,
-        settled: new Map(s.settled).set(e.data.jobId, e.data.outcome),
-        generations: new Map(s.generations).set(e.data.jobId, e.data.generation),
+        settled: s.settled.set(e.data.jobId, e.data.outcome),
+        generations: s.generations.set(e.data.jobId, e.data.generation),
       };
-    case "BatchJobReopened": {
-      const settled = new Map(s.settled);
-      settled.delete(e.data.jobId);
-      const generations = new Map(s.generations).set(e.data.jobId, e.data.generation);
-      return { ...s, settled, generations, status: "OPEN", cancelRequested: false };
-    }
+    case "BatchJobReopened":
+      return {
+        ...s,
+        settled: s.settled.delete(e.data.jobId),
+        generations: s.generations.set(e.data.jobId, e.data.generation),
+        status: "OPEN",
+        cancelRequested: false,
+      };
     case "BatchCompleted":
       return { ...s, status: e.data.outcome, completions: s.completions + 1 };
     case "BatchCancelRequested":
@@ -115,8 +127,9 @@ export const batchDecider: Decider<BatchCommand, BatchEvent, BatchState> = {
   evolve,
   initialState: () => ({
     created: null,
-    settled: new Map(),
-    generations: new Map(),
+    jobIds: new Set(),
+    settled: VersionedMap.empty(),
+    generations: VersionedMap.empty(),
     status: "OPEN",
     cancelRequested: false,
     completions: 0,

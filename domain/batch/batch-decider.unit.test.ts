@@ -76,8 +76,17 @@ describe("batch decider: completion (the workflow's fan-in)", () => {
   });
 
   it("declares completion exactly once: a redelivered settle after completion adds nothing", () => {
-    const history = [created(1), settled("j1", "succeeded")];
-    given(history).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 0 }).then([]);
+    const completed = { type: "BatchCompleted", data: { outcome: "COMPLETED", counts: { total: 1, succeeded: 1, failed: 0, cancelled: 0 } } } as const;
+    given([created(1), settled("j1", "succeeded"), completed]).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 0 }).then([]);
+  });
+
+  it("declares a completion whose append was cut off after the last BatchJobSettled when that settle is redelivered", () => {
+    // multi-event appends are chained, not atomic: a writer slipping in between the two events
+    // leaves every job settled on an OPEN batch; the redelivery must not leave it open for ever
+    const history = [created(2), settled("j1", "succeeded"), settled("j2", "failed")];
+    given(history)
+      .when({ type: "SettleJob", jobId: "j2", outcome: "failed", generation: 0 })
+      .then([{ type: "BatchCompleted", data: { outcome: "PARTIAL", counts: { total: 2, succeeded: 1, failed: 1, cancelled: 0 } } }]);
   });
 
   it("names the outcome PARTIAL, FAILED or CANCELLED from the settled jobs", () => {
