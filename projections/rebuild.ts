@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import type { EventStore } from "../core/eventlog/event-store";
 import { openReadModel, type ReadModel } from "./read-model";
-import { startLogReader } from "./log-reader";
+import { feedRebuildWorker } from "./rebuild-feed";
 
 export interface RebuildProgress {
   readonly position: number;
@@ -35,24 +35,18 @@ export function freshRebuildPath(path: string): string {
 /**
  * Builds every read model from sequence 1 into a fresh file, up to the log's last seq at start
  * (events appended meanwhile are picked up by the projector once the file is swapped in, since
- * the checkpoint travels in the file). Strict: an event that fails stops the rebuild and leaves the
- * live file untouched.
+ * the checkpoint travels in the file). The main thread reads, a worker thread decodes and writes
+ * (rebuild-feed.ts). Strict: an event that fails stops the rebuild and leaves the live file untouched.
  */
 export async function rebuildReadModel(o: RebuildOptions): Promise<RebuildResult> {
   const file = freshRebuildPath(o.path);
   const target = await o.store.lastPosition();
-  const rm = openReadModel(file);
-  // nobody reads this file until it is complete and a crash means starting over: no fsync needed
-  rm.db.pragma("synchronous = OFF");
-  rm.db.pragma("cache_size = -65536");
-  // one connection only: the WAL index lives in heap memory instead of a shared-memory file
-  rm.db.pragma("locking_mode = EXCLUSIVE");
   const started = performance.now();
   let events = 0;
+  let position = 0;
   let lastReport = 0;
   const progress = (): RebuildProgress => {
     const elapsedMs = performance.now() - started;
-    const position = rm.position();
     return {
       position,
       target,
@@ -63,34 +57,26 @@ export async function rebuildReadModel(o: RebuildOptions): Promise<RebuildResult
     };
   };
   try {
-    if (target > 0) {
-      let reached!: () => void;
-      const caughtUp = new Promise<void>((r) => (reached = r));
-      const reader = await startLogReader({
-        store: o.store,
-        fromSeq: 1,
-        maxBatch: o.maxBatch ?? 5000,
-        flushMs: 20,
-        onBatch(batch) {
-          events += rm.applyEvents(batch).applied;
-          const now = performance.now();
-          if (o.onProgress && now - lastReport >= (o.progressEveryMs ?? 1000)) {
-            lastReport = now;
-            o.onProgress(progress());
-          }
-          if (rm.position() >= target) reached();
-        },
-      });
-      await Promise.race([caughtUp, reader.done.then(() => Promise.reject(new Error("The log reader stopped before the rebuild reached its target.")))]);
-      await reader.stop();
-    }
+    position = await feedRebuildWorker({
+      store: o.store,
+      file,
+      target,
+      maxBatch: o.maxBatch ?? 5000,
+      onApplied(applied, at) {
+        events += applied;
+        position = at;
+        const now = performance.now();
+        if (o.onProgress && now - lastReport >= (o.progressEveryMs ?? 1000)) {
+          lastReport = now;
+          o.onProgress(progress());
+        }
+      },
+    });
     const result = { ...progress(), file };
     o.onProgress?.(result);
-    rm.close(); // folds the WAL into the file, so the file alone is complete
     return result;
   } catch (err) {
-    rm.close();
-    removeDatabaseFiles(file);
+    removeDatabaseFiles(file); // the worker has stopped: nothing holds the file any more
     throw err;
   }
 }

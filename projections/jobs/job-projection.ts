@@ -35,22 +35,23 @@ export function prepareJobStatements(db: Db) {
   return {
     // a job's events come in bursts (render, outputs, transcript, completion): skip re-reading its row
     cache: new Map<string, JobRow>(),
-    insert: db.prepare(`INSERT INTO jobs (id, batch_id, idx, upload_id, file_name, status, formats, transcribe, parts_total, created_at, version)
-      VALUES (@id, @batchId, @idx, @uploadId, @fileName, 'QUEUED', @formats, @transcribe, @partsTotal, @createdAt, @version)
-      ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, idx = excluded.idx, upload_id = excluded.upload_id,
-        file_name = excluded.file_name, formats = excluded.formats, transcribe = excluded.transcribe,
-        parts_total = excluded.parts_total, version = max(version, excluded.version)`),
+    // JobQueued: update first (its job is almost always listed by BatchCreated already), insert only when `changes` is 0
+    requeue: db.prepare<[string, number, string, string, string, number, number, number, string]>(`UPDATE jobs SET batch_id = ?, idx = ?,
+      upload_id = ?, file_name = ?, formats = ?, transcribe = ?, parts_total = ?, version = max(version, ?) WHERE id = ?`),
+    insert: db.prepare<[string, string, number, string, string, string, number, number, string, number]>(`INSERT INTO jobs
+      (id, batch_id, idx, upload_id, file_name, status, formats, transcribe, parts_total, created_at, version)
+      VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`),
     get: db.prepare<[string], JobRow>(
       `SELECT batch_id, status, parts_total, outputs_done, transcript_done, transcribe, render_attempt, progress FROM jobs WHERE id = ?`,
     ),
-    exists: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM jobs WHERE id = ?"),
-    // started_at: the first RenderStarted's time (null for every other event); positional binding is the cheaper one on this hot path
-    update: db.prepare<[string, number, number, number, number, number, string | null, string]>(`UPDATE jobs SET status = ?, progress = ?,
-      outputs_done = ?, transcript_done = ?, render_attempt = ?, version = ?, started_at = coalesce(started_at, ?) WHERE id = ?`),
-    failed: db.prepare("UPDATE jobs SET attempts = attempts + 1, error = ?, completed_at = ? WHERE id = ?"),
-    finished: db.prepare("UPDATE jobs SET error = CASE WHEN ? THEN NULL ELSE error END, completed_at = ? WHERE id = ?"),
-    retried: db.prepare("UPDATE jobs SET error = NULL, completed_at = NULL WHERE id = ?"),
-    transcript: db.prepare("UPDATE jobs SET transcript = ? WHERE id = ?"),
+    // one UPDATE per lifecycle event (SQLite statements dominate a rebuild): the shared columns, then what the event adds
+    started: lifecycle(db, ", started_at = coalesce(started_at, ?)"),
+    progressed: lifecycle(db, ""),
+    transcribed: lifecycle(db, ", transcript = ?"),
+    failed: lifecycle(db, ", attempts = attempts + 1, error = ?, completed_at = ?"),
+    completed: lifecycle(db, ", error = NULL, completed_at = ?"),
+    cancelled: lifecycle(db, ", completed_at = ?"),
+    retried: lifecycle(db, ", error = NULL, completed_at = NULL"),
     // insert first: a new format is the common case, and `changes` says whether it was new
     outputNew: db.prepare<[string, string, string, number, number, number, string, number, string | null, number]>(
       `INSERT OR IGNORE INTO job_outputs (job_id, format, file_name, bytes, width, height, codec, duration_seconds, poster_file_name, seq)
@@ -63,33 +64,22 @@ export function prepareJobStatements(db: Db) {
   };
 }
 
-const progressOf = (done: number, total: number) => (total > 0 ? Math.round((100 * done) / total) : 0);
-
-interface NewJob {
-  id: string;
-  batchId: string;
-  idx: number;
-  upload: UploadRef;
-  formats: readonly string[];
-  options: BatchOptions;
-  createdAt: string;
-  version: number;
+/** An UPDATE of a job's state columns (status, progress, outputs_done, transcript_done, render_attempt, version), `extra`, WHERE id. */
+function lifecycle(db: Db, extra: string) {
+  return db.prepare(`UPDATE jobs SET status = ?, progress = ?, outputs_done = ?, transcript_done = ?, render_attempt = ?, version = ?${extra}
+    WHERE id = ?`);
 }
 
-function insertJob(s: JobStatements, j: NewJob) {
-  s.cache.delete(j.id);
-  s.insert.run({
-    id: j.id,
-    batchId: j.batchId,
-    idx: j.idx,
-    uploadId: j.upload.uploadId,
-    fileName: j.upload.fileName,
-    formats: JSON.stringify(j.formats),
-    transcribe: j.options.transcribe ? 1 : 0,
-    partsTotal: j.formats.length + (j.options.transcribe ? 1 : 0),
-    createdAt: j.createdAt,
-    version: j.version,
-  });
+const progressOf = (done: number, total: number) => (total > 0 ? Math.round((100 * done) / total) : 0);
+
+/** Creates a QUEUED job, or (JobQueued for a listed job) refreshes its listing; created_at and status stay. Returns true if new. */
+function upsertJob(s: JobStatements, id: string, batchId: string, idx: number, upload: UploadRef, formatsJson: string, partsTotal: number,
+  options: BatchOptions, createdAt: string, version: number): boolean {
+  s.cache.delete(id);
+  const transcribe = options.transcribe ? 1 : 0;
+  if (s.requeue.run(batchId, idx, upload.uploadId, upload.fileName, formatsJson, transcribe, partsTotal, version, id).changes > 0) return false;
+  s.insert.run(id, batchId, idx, upload.uploadId, upload.fileName, formatsJson, transcribe, partsTotal, createdAt, version);
+  return true;
 }
 
 /**
@@ -101,16 +91,20 @@ export function applyJobEvent(s: JobStatements, e: ProjectedEvent): JobChange | 
   switch (e.type) {
     case "BatchCreated": {
       const d = e.data;
-      d.items.forEach((item, idx) =>
-        insertJob(s, { id: item.jobId, batchId: d.batchId, idx, upload: item.upload, formats: d.formats, options: d.options, createdAt: at, version: 0 }),
-      );
+      // the same for every item: serialized once per batch, not once per job
+      const formatsJson = JSON.stringify(d.formats);
+      const partsTotal = d.formats.length + (d.options.transcribe ? 1 : 0);
+      for (let idx = 0; idx < d.items.length; idx++) {
+        const item = d.items[idx]!;
+        upsertJob(s, item.jobId, d.batchId, idx, item.upload, formatsJson, partsTotal, d.options, at, 0);
+      }
       return null;
     }
     case "JobQueued": {
       const d = e.data;
-      const known = s.exists.get(d.jobId) !== undefined;
-      insertJob(s, { id: d.jobId, batchId: d.batchId, idx: d.index, upload: d.upload, formats: d.formats, options: d.options, createdAt: at, version: e.seq });
-      return { jobId: d.jobId, batchId: d.batchId, from: known ? "QUEUED" : null, to: "QUEUED", progressDelta: 0, renderStarted: false, seq: e.seq };
+      const partsTotal = d.formats.length + (d.options.transcribe ? 1 : 0);
+      const isNew = upsertJob(s, d.jobId, d.batchId, d.index, d.upload, JSON.stringify(d.formats), partsTotal, d.options, at, e.seq);
+      return { jobId: d.jobId, batchId: d.batchId, from: isNew ? null : "QUEUED", to: "QUEUED", progressDelta: 0, renderStarted: false, seq: e.seq };
     }
     case "DeliverySucceeded": {
       const d = e.data;
@@ -133,21 +127,21 @@ export function applyJobEvent(s: JobStatements, e: ProjectedEvent): JobChange | 
 
 type LifecycleEvent = Extract<ProjectedEvent, { type: Exclude<JobEventType, "JobQueued"> }>;
 
+/** Status after an output or the transcript, as the decider's afterProgress; "all done" waits for the JobCompleted that follows. */
+function afterProgress(row: JobRow, status: JobStatus, outputsDone: number, transcriptDone: number, renderAttempt: number): JobStatus {
+  if (outputsDone < row.parts_total - row.transcribe) return renderAttempt > 0 ? "RENDERING" : "QUEUED";
+  return row.transcribe && !transcriptDone ? "TRANSCRIBING" : status;
+}
+
 function applyLifecycle(s: JobStatements, e: LifecycleEvent): JobChange | null {
   const id = e.aggregateId;
   const row = s.cache.get(id) ?? s.get.get(id);
   if (!row) return null; // an event for a job this log never created: nothing to show
   const at = e.metadata.occurredAt;
-  let status = row.status;
+  const from = row.status;
+  let status = from;
   let { outputs_done: outputsDone, transcript_done: transcriptDone, render_attempt: renderAttempt } = row;
-  // progress (an output or the transcript) moves the status the way the decider's afterProgress does
-  const afterProgress = () => {
-    const next: JobStatus =
-      outputsDone < row.parts_total - row.transcribe
-        ? renderAttempt > 0 ? "RENDERING" : "QUEUED"
-        : row.transcribe && !transcriptDone ? "TRANSCRIBING" : "COMPLETED";
-    if (next !== "COMPLETED") status = next; // "all done" waits for the JobCompleted that follows
-  };
+  // first the new state (outputs live in their own table), then one UPDATE of the job row below
   switch (e.type) {
     case "RenderStarted":
       renderAttempt = e.data.attempt;
@@ -158,47 +152,61 @@ function applyLifecycle(s: JobStatements, e: LifecycleEvent): JobChange | null {
       const isNew = s.outputNew.run(id, o.format, o.fileName, o.bytes, o.width, o.height, o.codec, o.durationSeconds, o.posterFileName, e.seq).changes > 0;
       if (isNew) outputsDone++;
       else s.outputReplace.run(o.fileName, o.bytes, o.width, o.height, o.codec, o.durationSeconds, o.posterFileName, e.seq, id, o.format);
-      afterProgress();
+      status = afterProgress(row, status, outputsDone, transcriptDone, renderAttempt);
       break;
     }
     case "TranscriptCompleted":
       transcriptDone = 1;
-      s.transcript.run(JSON.stringify(e.data.transcript), id);
-      afterProgress();
+      status = afterProgress(row, status, outputsDone, transcriptDone, renderAttempt);
       break;
     case "JobAttemptFailed":
       status = "RETRYING";
-      s.failed.run(JSON.stringify({ stage: e.data.stage, code: e.data.code, message: e.data.message }), null, id);
       break;
     case "JobFailed":
       status = "FAILED";
-      s.failed.run(JSON.stringify({ stage: e.data.stage, code: e.data.code, message: e.data.message }), at, id);
       break;
     case "JobCompleted":
       status = "COMPLETED";
-      s.finished.run(1, at, id); // a success clears the error of an earlier attempt
       break;
     case "JobCancelled":
       status = "CANCELLED";
-      s.finished.run(0, at, id);
       break;
     case "JobRetried":
       status = "QUEUED";
       renderAttempt = 0;
-      s.retried.run(id);
       break;
   }
   const progress = progressOf(outputsDone + (row.transcribe ? transcriptDone : 0), row.parts_total);
-  s.update.run(status, progress, outputsDone, transcriptDone, renderAttempt, e.seq, e.type === "RenderStarted" ? at : null, id);
+  const q = e.seq;
+  switch (e.type) {
+    case "RenderStarted":
+      s.started.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, at, id); // started_at: the first attempt's time
+      break;
+    case "OutputRendered":
+      s.progressed.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, id);
+      break;
+    case "TranscriptCompleted":
+      s.transcribed.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, JSON.stringify(e.data.transcript), id);
+      break;
+    case "JobAttemptFailed":
+    case "JobFailed": {
+      const error = JSON.stringify({ stage: e.data.stage, code: e.data.code, message: e.data.message });
+      // an attempt that will be retried is not the end of the job: no completed_at
+      s.failed.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, error, e.type === "JobFailed" ? at : null, id);
+      break;
+    }
+    case "JobCompleted":
+      s.completed.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, at, id); // a success clears an earlier attempt's error
+      break;
+    case "JobCancelled":
+      s.cancelled.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, at, id);
+      break;
+    case "JobRetried":
+      s.retried.run(status, progress, outputsDone, transcriptDone, renderAttempt, q, id);
+      break;
+  }
   if (s.cache.size >= CACHE_LIMIT) s.cache.clear();
+  // a fresh object, not the cached one changed in place: the old values are still needed for the change below
   s.cache.set(id, { ...row, status, progress, outputs_done: outputsDone, transcript_done: transcriptDone, render_attempt: renderAttempt });
-  return {
-    jobId: id,
-    batchId: row.batch_id,
-    from: row.status,
-    to: status,
-    progressDelta: progress - row.progress,
-    renderStarted: e.type === "RenderStarted",
-    seq: e.seq,
-  };
+  return { jobId: id, batchId: row.batch_id, from, to: status, progressDelta: progress - row.progress, renderStarted: e.type === "RenderStarted", seq: e.seq };
 }
