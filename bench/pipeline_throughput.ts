@@ -6,7 +6,7 @@
  * batch) and that every batch completes exactly once.
  *   node --import tsx bench/pipeline_throughput.ts [totalJobs=2000]
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
@@ -30,7 +30,25 @@ const TOTAL = Number(process.argv[2] ?? 2000);
 const SYNC = process.env.NATS_SYNC_INTERVAL ?? "always";
 const meta = () => ({ occurredAt: new Date().toISOString(), correlationId: "bench", causationId: null, actor: "bench" });
 
-async function bullmqBaseline(n: number): Promise<number> {
+/** CPU seconds a process has used so far (utime + stime from /proc; clock ticks are 1/100 s on Linux). */
+async function processCpu(pid: number | undefined): Promise<number> {
+  if (!pid) return NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const nodeCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+interface Cost {
+  rate: number;
+  /** CPU milliseconds per job: this Node process, and the broker (redis-server or nats-server). */
+  nodeMs: number;
+  brokerMs: number;
+}
+
+async function bullmqBaseline(n: number): Promise<Cost> {
   const connection = { host: "127.0.0.1", port: 6379 };
   const tag = `efbench${Date.now()}`;
   const a = new Queue(`${tag}-a`, { connection });
@@ -40,15 +58,19 @@ async function bullmqBaseline(n: number): Promise<number> {
   const finished = new Promise<void>((r) => (finish = r));
   const wa = new Worker(`${tag}-a`, async (job) => void (await b.add("noop", job.data, { removeOnComplete: true })), { connection, concurrency: 50 });
   const wb = new Worker(`${tag}-b`, async () => void (++done === n && finish()), { connection, concurrency: 50 });
+  const info = await (await a.client).info();
+  const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  const [node0, redis0] = [nodeCpu(), await processCpu(redisPid)];
   const t0 = performance.now();
   for (let i = 0; i < n; i += 500)
     await a.addBulk(Array.from({ length: Math.min(500, n - i) }, (_, k) => ({ name: "noop", data: { i: i + k }, opts: { removeOnComplete: true } })));
   await finished;
   const rate = n / ((performance.now() - t0) / 1000);
+  const cost = { rate, nodeMs: ((nodeCpu() - node0) * 1000) / n, brokerMs: (((await processCpu(redisPid)) - redis0) * 1000) / n };
   await Promise.all([wa.close(), wb.close()]);
   await Promise.all([a.obliterate({ force: true }), b.obliterate({ force: true })]);
   await Promise.all([a.close(), b.close()]);
-  return rate;
+  return cost;
 }
 
 async function emberflow(total: number, perBatch: number) {
@@ -65,9 +87,13 @@ async function emberflow(total: number, perBatch: number) {
     ...base,
     name: "render",
     filterSubjects: [eventTypeFilter(names, "job", "JobQueued")],
+    // a no-op render has nothing to do between the two facts: issued together, the repository
+    // decides them as one group and appends RenderStarted + OutputRendered in one round trip
     async handle(e, ctx) {
-      await jobs.handle(e.aggregateId, { type: "StartRender", attempt: ctx.attempt, worker: "bench" }, meta());
-      await jobs.handle(e.aggregateId, { type: "RecordOutput", output: output("flat_1080p") }, meta());
+      await Promise.all([
+        jobs.handle(e.aggregateId, { type: "StartRender", attempt: ctx.attempt, worker: "bench" }, meta()),
+        jobs.handle(e.aggregateId, { type: "RecordOutput", output: output("flat_1080p") }, meta()),
+      ]);
     },
   };
   const noopTranscribe: ConsumerSpec = {
@@ -83,6 +109,7 @@ async function emberflow(total: number, perBatch: number) {
   const readModel = openReadModel(join(dir, "read-model.sqlite"));
   const projector = await startProjector({ store, readModel, logger: quietLogger() });
   const ids: string[] = [];
+  const [node0, nats0] = [nodeCpu(), await processCpu(server.process.pid)];
   const t0 = performance.now();
   for (let b = 0; b < total / perBatch; b++) {
     const batchId = uuidv7();
@@ -104,6 +131,8 @@ async function emberflow(total: number, perBatch: number) {
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - t0) / 1000;
+  const nodeMs = ((nodeCpu() - node0) * 1000) / total;
+  const brokerMs = (((await processCpu(server.process.pid)) - nats0) * 1000) / total;
   let completions = 0;
   for (const id of ids) completions += (await store.load("batch", id)).events.filter((e) => e.type === "BatchCompleted").length;
   const events = await store.lastPosition();
@@ -113,17 +142,18 @@ async function emberflow(total: number, perBatch: number) {
   await nc.close();
   await server.stop();
   await rm(dir, { recursive: true, force: true });
-  return { rate: total / seconds, seconds, completions, batches: ids.length, events };
+  return { rate: total / seconds, nodeMs, brokerMs, seconds, completions, batches: ids.length, events };
 }
 
 const f = (n: number) => Math.round(n).toLocaleString("en");
+const ms = (c: Cost) => `CPU/job ${c.nodeMs.toFixed(2)} ms node + ${c.brokerMs.toFixed(2)} ms broker`;
 const baseline = await bullmqBaseline(TOTAL);
-console.log(`BullMQ, ${f(TOTAL)} no-op jobs through two queues (concurrency 50): ${f(baseline)} jobs/s`);
+console.log(`BullMQ, ${f(TOTAL)} no-op jobs through two queues (concurrency 50): ${f(baseline.rate)} jobs/s, ${ms(baseline)}`);
 for (const perBatch of [100, 1000]) {
   const r = await emberflow(TOTAL, perBatch);
   console.log(
     `emberflow (sync_interval=${SYNC}), ${f(TOTAL)} no-op jobs in ${r.batches} batches of ${perBatch}: ${f(r.rate)} jobs/s ` +
-      `(${f(r.events)} events, ${r.seconds.toFixed(2)} s), ratio vs BullMQ ${(r.rate / baseline).toFixed(2)}, ` +
+      `(${f(r.events)} events, ${r.seconds.toFixed(2)} s), ${ms(r)}, ratio vs BullMQ ${(r.rate / baseline.rate).toFixed(2)}, ` +
       `batches completed ${r.completions}/${r.batches} (exactly once: ${r.completions === r.batches})`,
   );
 }
