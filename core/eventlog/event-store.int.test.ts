@@ -72,6 +72,22 @@ describe("EventStore", () => {
     expect(loaded.version).toBe(v);
   });
 
+  it("loads exactly one aggregate's events from a log where others interleave and follow", async () => {
+    const store = await openTestStore(nc);
+    const versions = new Map<string, number>();
+    const append = async (id: string, attempt: number) =>
+      versions.set(id, (await store.append("job", id, [ev("RenderStarted", { attempt, worker: "w" })], { expectedVersion: versions.get(id) ?? 0, metadata: meta })).position);
+    for (let i = 1; i <= 5; i++) for (const id of ["a", "ab", "b"]) await append(id, i);
+    for (let i = 0; i < 50; i++) await append(`other${i}`, 1); // after a's last event: the load must not miss or overrun
+    const all = await store.load("job", "a");
+    expect(all.events.map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(all.events.every((e) => e.aggregateId === "a")).toBe(true);
+    expect(all.version).toBe(versions.get("a"));
+    const tail = await store.load("job", "a", all.events[2]!.seq);
+    expect(tail.events.map((e) => (e.data as { attempt: number }).attempt)).toEqual([4, 5]);
+    expect(await store.load("job", "a", all.version)).toEqual({ events: [], version: all.version });
+  });
+
   it("sets the stream up idempotently and upgrades an existing stream's settings in place", async () => {
     const names = uniqueNames("setup");
     const store = await EventStore.open(nc, names);

@@ -31,6 +31,8 @@ export interface LoadedStream {
 
 /** JetStream API error code for a failed expected-last-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
+/** Most events asked for in one direct get while loading an aggregate. */
+const MAX_LOAD_BATCH = 512;
 
 /** The event log: append with optimistic concurrency, load one aggregate, read by position. */
 export class EventStore {
@@ -112,24 +114,36 @@ export class EventStore {
     }
   }
 
-  /** Events of one aggregate after `afterSeq`, in order (batched direct get, no consumer). */
+  /**
+   * Events of one aggregate after `afterSeq`, in order (batched direct get, no consumer). Asks for
+   * exactly as many events as exist: the first answer's `Nats-Num-Pending` says how many more match.
+   * A batch asking for more than exist makes the server scan the rest of the stream for a match that
+   * never comes (a wildcard filter has no per-subject index to stop at): measured 0.5 ms of server
+   * CPU per load at 24,000 events, growing with the log, against 0.03 ms this way.
+   */
   async load(type: AggregateType, id: string, afterSeq = 0): Promise<LoadedStream> {
     const filter = aggregateSubjects(this.names, type, id);
     const events: RecordedEvent[] = [];
     let next = afterSeq + 1;
-    for (;;) {
+    let want = 1;
+    while (want > 0) {
+      const batch = Math.min(want, MAX_LOAD_BATCH);
       let got = 0;
+      let pending = 0;
       try {
-        const it = await this.jsm.direct.getBatch(this.names.stream, { seq: next, next_by_subj: filter, batch: 512 });
+        const it = await this.jsm.direct.getBatch(this.names.stream, { seq: next, next_by_subj: filter, batch });
         for await (const m of it) {
           events.push(decodeEnvelope(m.data, m.seq));
           next = m.seq + 1;
           got++;
+          pending = m.header?.has("Nats-Num-Pending") ? Number(m.header.get("Nats-Num-Pending")) : NaN;
         }
       } catch (err) {
         if (!isNoMessage(err)) throw err;
       }
-      if (got < 512) break;
+      if (got === 0) break;
+      // a server that sends no count: keep paging until a short page
+      want = Number.isInteger(pending) && pending >= 0 ? pending : got === batch ? MAX_LOAD_BATCH : 0;
     }
     return { events, version: events.at(-1)?.seq ?? afterSeq };
   }

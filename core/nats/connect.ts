@@ -15,6 +15,9 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     token: opts.token,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // every request otherwise builds two Error objects up front just to keep an async stack trace:
+    // a tenth of the pipeline's CPU in a profile, while our errors already say which call failed
+    noAsyncTraces: true,
   });
   const version = nc.info?.version ?? "0.0.0";
   if (!versionAtLeast(version, MIN_NATS_SERVER_VERSION)) {
