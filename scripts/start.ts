@@ -3,11 +3,15 @@
  * (JetStream, store under DATA_DIR, a free port: 4222 may belong to another NATS); without
  * WHISPER_SERVICE_URL it runs the whisper-service; then the server and all workers. Output of each
  * is prefixed with its name. Ctrl-C stops everything: server and workers first (they finish or
- * release in-flight work), then the services they need.
+ * release in-flight work), then the services they need. Every child runs in a process group of its
+ * own, so the terminal's Ctrl-C reaches only this launcher: otherwise nats-server would die at once
+ * while the workers are still draining.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startLocalNatsServer, freePort, type LocalNatsServer } from "../core/nats/local-server";
+import { EMBEDDED_NATS_URL_FILE } from "../core/nats/embedded-url";
 
 const root = resolve(import.meta.dirname, "..");
 const env: Record<string, string | undefined> = { ...process.env };
@@ -34,7 +38,7 @@ function pipe(name: string, child: ChildProcess) {
 
 const children: { name: string; child: ChildProcess }[] = [];
 function run(name: string, cmd: string, args: string[]) {
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   pipe(name, child);
   children.push({ name, child });
   child.on("exit", (code, signal) => {
@@ -72,11 +76,18 @@ async function stop(code: number) {
   for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => exited(c.child))), new Promise((r) => setTimeout(r, 10_000))]);
   await nats?.stop();
+  rmSync(urlFile, { force: true });
   log("start", "stopped");
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
+// children in their own groups outlive a launcher that dies without stopping them: take them along
+process.on("exit", () => {
+  for (const c of [...children.map((x) => x.child), nats?.process]) if (c && c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+/** Tells other tools (npm run rebuild) where the embedded nats-server listens; removed on stop. */
+const urlFile = resolve(dataDir, "nats", EMBEDDED_NATS_URL_FILE);
 
 async function main() {
   if (!env.NATS_URL) {
@@ -84,8 +95,10 @@ async function main() {
       storeDir: resolve(dataDir, "nats"),
       port: env.EMBEDDED_NATS_PORT ? Number(env.EMBEDDED_NATS_PORT) : undefined,
       syncInterval: env.NATS_SYNC_INTERVAL ?? "1s",
+      detached: true,
     });
     env.NATS_URL = nats.url;
+    writeFileSync(urlFile, `${nats.url}\n`);
     log("nats", `embedded nats-server on ${nats.url}, store ${resolve(dataDir, "nats")}`);
   } else log("start", `using NATS at ${env.NATS_URL}`);
 

@@ -42,6 +42,11 @@ export interface LocalNatsOptions {
    */
   readonly syncInterval?: string;
   readonly onLog?: (line: string) => void;
+  /**
+   * In a process group of its own, so a terminal's Ctrl-C reaches only our launcher, which stops
+   * the server last, after everything that uses it (npm start). Tests leave it false.
+   */
+  readonly detached?: boolean;
 }
 
 /** Starts a nats-server with JetStream on loopback and waits until it accepts connections. */
@@ -61,7 +66,7 @@ export async function startLocalNatsServer(o: LocalNatsOptions): Promise<LocalNa
       "",
     ].join("\n"),
   );
-  const child = spawn(findNatsServerBinary(o.binary), ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(findNatsServerBinary(o.binary), ["-c", conf], { stdio: ["ignore", "pipe", "pipe"], detached: o.detached ?? false });
   const url = `nats://127.0.0.1:${port}`;
   await new Promise<void>((res, rej) => {
     let buf = "";
