@@ -11,6 +11,12 @@ import { ROOT, waitForHttp } from "../test-support/e2e-system";
 
 const run = promisify(execFile);
 
+/** The environment without NATS_URL: the launcher and the rebuild CLI then use the embedded event log. */
+function withoutNatsUrl(): NodeJS.ProcessEnv {
+  const { NATS_URL: _, ...rest } = process.env;
+  return rest;
+}
+
 /** Whether something accepts TCP connections on a loopback port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((res) => {
@@ -34,8 +40,7 @@ describe("npm start (scripts/start.ts)", () => {
   it("runs everything on an embedded nats-server, the rebuild CLI finds it, and Ctrl-C stops it all in order", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "ef-start-"));
     const [port, closed] = [await freePort(), await freePort()];
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), WHISPER_SERVICE_URL: `http://127.0.0.1:${closed}`, NATS_URL: "" };
-    delete env.NATS_URL;
+    const env = { ...withoutNatsUrl(), DATA_DIR: dataDir, PORT: String(port), WHISPER_SERVICE_URL: `http://127.0.0.1:${closed}` };
     // a process group of its own, like a shell's foreground job: the signal below goes to the group
     const launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -78,8 +83,7 @@ describe("npm start (scripts/start.ts)", () => {
   it("the rebuild CLI says what to set when there is no event log to read", async () => {
     const empty = await mkdtemp(join(tmpdir(), "ef-start-empty-"));
     try {
-      const env = { ...process.env, DATA_DIR: empty };
-      delete env.NATS_URL;
+      const env = { ...withoutNatsUrl(), DATA_DIR: empty };
       const err = await run(process.execPath, ["--import", "tsx", "projections/rebuild-cli.ts"], { cwd: ROOT, env }).catch((e: { code: number; stderr: string }) => e);
       expect(err).toMatchObject({ code: 1 });
       expect((err as { stderr: string }).stderr).toMatch(/No event log in .*Set NATS_URL/);

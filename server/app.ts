@@ -11,7 +11,6 @@ import { jobDecider } from "../domain/job/job-decider";
 import type { ReadModelQueries } from "../projections/read-model-types";
 import { Authenticator } from "./auth/principal";
 import { Commands } from "./commands/commands";
-import { IdempotencyKeys } from "./commands/idempotency-keys";
 import type { ServerConfig } from "./config";
 import { createApollo } from "./graphql/apollo";
 import { attachGraphQLWs } from "./graphql/graphql-ws";
@@ -33,8 +32,6 @@ export interface ServerAppDeps {
   readonly logger: Logger;
   /** Dashboard build folder; defaults to web/dist of this checkout. */
   readonly webDist?: string;
-  /** KV replicas of the idempotency bucket (3 on a cluster). */
-  readonly kvReplicas?: number;
 }
 
 export interface ServerApp {
@@ -51,16 +48,13 @@ export async function createServerApp(d: ServerAppDeps): Promise<ServerApp> {
   const { config, logger } = d;
   const auth = new Authenticator(config.apiTokens);
   const uploads = new UploadStore(mediaRoots(config.dataDir, config.renderOutputDir));
-  const idempotency = await IdempotencyKeys.open(d.nc, IdempotencyKeys.bucketFor(config.names.stream), d.kvReplicas ?? 1);
   const commands = new Commands({
     store: d.store,
     batches: new AggregateRepository(d.store, batchDecider, "batch"),
     jobs: new AggregateRepository(d.store, jobDecider, "job"),
     uploads,
-    idempotency,
     readModel: d.readModel,
     maxBatchItems: config.maxBatchItems,
-    claimWaitMs: config.readYourWritesTimeoutMs,
   });
   const metrics = new Metrics();
   const progress = new ProgressHub(d.nc, config.names);

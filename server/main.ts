@@ -37,7 +37,7 @@ const store = await EventStore.open(nc, config.names);
 await ensureEventStream(store.jsm, { names: config.names, replicas: config.streamReplicas });
 const readModel = openReadModel(join(dataDir, "read-model.sqlite"));
 const projector = await startProjector({ store, readModel, logger: logger.child({ component: "projector" }) });
-const app = await createServerApp({ config, nc, store, readModel, projector, logger, kvReplicas: config.streamReplicas });
+const app = await createServerApp({ config, nc, store, readModel, projector, logger });
 await app.listen();
 
 let stopping = false;

@@ -16,6 +16,9 @@ import {
   type BatchUpdatedSubscription,
   type JobProgressSubscription,
 } from "../schema/generated/graphql";
+import { openReadModel } from "../projections/read-model";
+import { rebuildReadModel, removeDatabaseFiles } from "../projections/rebuild";
+import { dumpReadModel } from "../projections/sqlite/dump";
 import { collect, makeWav, startServerHarness, type ServerHarness } from "./testing/server-harness";
 
 const meta = (actor: string) => ({ occurredAt: new Date().toISOString(), correlationId: "e2e", causationId: null, actor });
@@ -118,6 +121,19 @@ describe("server end to end (HTTP + graphql-ws + NATS + SQLite)", () => {
     await h.restart();
     const again = await h.gql(BatchDocument, { id: batch.id, atLeast: last.position });
     expect(again.data!.batch).toEqual(b);
+
+    // a rebuild from sequence 1 gives exactly the file the live projector built
+    const target = await h.store.lastPosition();
+    await h.projector.waitFor(target, 5000);
+    const rebuilt = await rebuildReadModel({ store: h.store, path: h.readModel.path });
+    const copy = openReadModel(rebuilt.file);
+    try {
+      expect(rebuilt.position).toBe(target);
+      expect(dumpReadModel(copy.db)).toEqual(dumpReadModel(h.readModel.db));
+    } finally {
+      copy.close();
+      removeDatabaseFiles(rebuilt.file);
+    }
   });
 
   it("returns the same batch for the same idempotencyKey, also after a restart", async () => {

@@ -11,7 +11,7 @@ export interface EventStreamOptions {
   readonly names: EventLogNames;
   /** 1 on one machine, 3 on a cluster (docker-compose). */
   readonly replicas: number;
-  /** Dedup window for Nats-Msg-Id; idempotency beyond it comes from KV and OCC. */
+  /** Dedup window for Nats-Msg-Id; idempotency beyond it comes from keyed ids and OCC. */
   readonly duplicateWindowMs?: number;
 }
 

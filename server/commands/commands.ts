@@ -14,7 +14,7 @@ import { conflict, DomainError, notFound } from "../../domain/shared/domain-erro
 import type { BatchView, ReadModelQueries } from "../../projections/read-model-types";
 import { batchViewFromLog } from "./batch-fallback-view";
 import type { UploadStore } from "../uploads/upload-store";
-import type { IdempotencyKeys } from "./idempotency-keys";
+import { batchIdForKey } from "./keyed-batch-id";
 
 export interface CreateBatchRequest {
   readonly name: string;
@@ -35,11 +35,8 @@ export interface CommandDeps {
   readonly batches: AggregateRepository<BatchCommand, BatchEvent, BatchState>;
   readonly jobs: AggregateRepository<JobCommand, JobEvent, JobState>;
   readonly uploads: UploadStore;
-  readonly idempotency: IdempotencyKeys;
   readonly readModel: ReadModelQueries;
   readonly maxBatchItems: number;
-  /** How long to wait for another node's in-flight create before treating its claim as stale. */
-  readonly claimWaitMs: number;
 }
 
 /**
@@ -54,18 +51,17 @@ export class Commands {
   }
 
   async createBatch(req: CreateBatchRequest, actor: string): Promise<CommandResult & { batchId: string; replayed: boolean }> {
-    const batchId = uuidv7();
     const key = req.idempotencyKey;
-    let claimRevision: number | null = null;
+    // with a key the id comes from the key (keyed-batch-id.ts): the log itself remembers it
+    const batchId = key ? batchIdForKey(key) : uuidv7();
     if (key) {
-      const found = await this.claimOrFind(key, batchId);
-      if (found.replay) return { batchId: found.batchId, position: found.position, replayed: true };
-      claimRevision = found.revision;
+      const existing = await this.existingBatch(batchId);
+      if (existing) return existing;
     }
+    const items = await Promise.all(
+      req.uploadIds.map(async (uploadId) => ({ jobId: uuidv7(), uploadId, upload: await this.d.uploads.get(uploadId) })),
+    );
     try {
-      const items = await Promise.all(
-        req.uploadIds.map(async (uploadId) => ({ jobId: uuidv7(), uploadId, upload: await this.d.uploads.get(uploadId) })),
-      );
       const res = await this.d.batches.handle(
         batchId,
         { type: "CreateBatch", batchId, name: req.name, template: req.template, formats: req.formats, options: req.options, items, idempotencyKey: key, maxItems: this.d.maxBatchItems },
@@ -73,28 +69,18 @@ export class Commands {
       );
       return { batchId, position: res.position, replayed: false };
     } catch (err) {
-      // the claim must not outlive a batch that was never recorded, or the key would be stuck
-      if (key && claimRevision !== null) await this.d.idempotency.release("batch", key, claimRevision);
+      // a request with the same key (on any node) created it first: that batch is the answer
+      if (key && err instanceof DomainError && err.code === "CONFLICT") {
+        const existing = await this.existingBatch(batchId);
+        if (existing) return existing;
+      }
       throw err;
     }
   }
 
-  private async claimOrFind(key: string, batchId: string): Promise<{ replay: true; batchId: string; position: number } | { replay: false; revision: number }> {
-    for (let round = 0; round < 3; round++) {
-      const claim = await this.d.idempotency.claim("batch", key, batchId);
-      if (claim.claimed) return { replay: false, revision: claim.revision };
-      const deadline = Date.now() + this.d.claimWaitMs;
-      // another request (maybe on another node) holds the key: wait for its batch to be recorded
-      for (;;) {
-        const loaded = await this.d.batches.load(claim.batchId);
-        if (loaded.state.created) return { replay: true, batchId: claim.batchId, position: loaded.version };
-        if (Date.now() >= deadline) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const revision = await this.d.idempotency.takeOver("batch", key, claim.revision, batchId);
-      if (revision !== null) return { replay: false, revision };
-    }
-    throw conflict("Another request with this idempotencyKey is still in progress; try again shortly.");
+  private async existingBatch(batchId: string): Promise<{ batchId: string; position: number; replayed: true } | null> {
+    const loaded = await this.d.batches.load(batchId);
+    return loaded.state.created ? { batchId, position: loaded.version, replayed: true } : null;
   }
 
   /** The batch as the log has it, for answers when the read model lags (see batch-fallback-view.ts). */
