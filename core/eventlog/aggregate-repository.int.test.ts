@@ -4,6 +4,7 @@ import { openTestStore, startTestNats, type TestNats } from "../../test-support/
 import { batchDecider } from "../../domain/batch/batch-decider";
 import { options, upload } from "../../domain/job/fixtures";
 import { AggregateRepository } from "./aggregate-repository";
+import { RetriesExhaustedError } from "./errors";
 
 const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c1", causationId: null, actor: "test" };
 
@@ -66,5 +67,29 @@ describe("AggregateRepository command groups", () => {
     expect(c.events.map((x) => x.type)).toEqual(["BatchCreated"]);
     expect(e.events.map((x) => x.type)).toEqual(["BatchExportRequested"]);
     expect(e.position).toBeGreaterThan(c.position);
+  });
+
+  it("gives up with RetriesExhaustedError when another writer wins every race, after the bounded retries", async () => {
+    const store = await openTestStore(nc);
+    const rival = new AggregateRepository(store, batchDecider, "batch");
+    await rival.handle("b3", { type: "CreateBatch", batchId: "b3", name: "n", template: "flame", formats: ["flat_1080p"], options: options(), items: [{ jobId: "j1", uploadId: "u1", upload: upload(1) }], idempotencyKey: null, maxItems: 10 }, meta);
+    // before each of our appends, the rival appends first: every attempt meets a newer version
+    const append = store.append.bind(store);
+    let races = 0;
+    const racing = Object.assign(Object.create(store) as typeof store, {
+      append: async (...args: Parameters<typeof store.append>) => {
+        races++;
+        await rival.handle("b3", { type: "RequestSheetsExport" }, meta);
+        return append(...args);
+      },
+    });
+    const repo = new AggregateRepository(racing, batchDecider, "batch", { maxRetries: 3 });
+    await repo.load("b3");
+    const err = await repo.handle("b3", { type: "RequestSheetsExport" }, meta).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetriesExhaustedError);
+    expect((err as Error).message).toMatch(/batch\.b3/);
+    expect(races).toBe(3);
+    // nothing of ours was stored: only the rival's three exports follow the creation
+    expect((await store.load("batch", "b3")).events.map((e) => e.type)).toEqual(["BatchCreated", "BatchExportRequested", "BatchExportRequested", "BatchExportRequested"]);
   });
 });

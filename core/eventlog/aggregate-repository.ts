@@ -35,8 +35,11 @@ const MAX_GROUP = 32;
  * Commands for one aggregate run one group at a time in this process, so they do not conflict with
  * each other; the commands that queue up meanwhile (a batch's settles, a job's render and
  * transcript) form the next group: each is decided on the state the previous ones leave, and all
- * their events go out in one append (one round trip, all or nothing), so a hot aggregate costs one
- * round trip per group rather than per command. A command the aggregate refuses fails alone.
+ * their events go out in one append, so a hot aggregate costs one state read and one decision per
+ * group rather than per command. The append is chained, not atomic (EventStore.append): a writer
+ * slipping in between two of its events makes the rest conflict, and the whole group is decided
+ * again on the newer state, which the deciders answer without repeating what was stored (a settle
+ * already recorded adds nothing). A command the aggregate refuses fails alone.
  */
 export class AggregateRepository<C, E extends DomainEvent, S> {
   private readonly cache = new Map<string, Cached<S>>();

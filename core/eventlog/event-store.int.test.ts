@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { DiscardPolicy, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { openTestStore, startTestNats, uniqueNames, type TestNats } from "../../test-support/nats";
 import { ConcurrencyConflictError } from "./errors";
 import { EventStore } from "./event-store";
@@ -86,6 +87,30 @@ describe("EventStore", () => {
     const tail = await store.load("job", "a", all.events[2]!.seq);
     expect(tail.events.map((e) => (e.data as { attempt: number }).attempt)).toEqual([4, 5]);
     expect(await store.load("job", "a", all.version)).toEqual({ events: [], version: all.version });
+  });
+
+  it("brings a stream someone else created up to an event log's settings, keeping their subjects", async () => {
+    const names = uniqueNames("foreign");
+    const store = await EventStore.open(nc, names);
+    await store.jsm.streams.add({ name: names.stream, subjects: [`${names.prefix}-other.>`], max_age: 3_600 * 1e9, max_msgs: 1000, allow_direct: false, discard: DiscardPolicy.Old });
+    expect(await ensureEventStream(store.jsm, { names, replicas: 1 })).toBe("updated");
+    const c = (await store.jsm.streams.info(names.stream)).config;
+    expect(c.subjects).toEqual([`${names.prefix}-other.>`, `${names.prefix}.>`]);
+    expect(c).toMatchObject({ max_age: 0, max_msgs: -1, allow_direct: true, discard: DiscardPolicy.New, deny_delete: true, deny_purge: true });
+    expect(await ensureEventStream(store.jsm, { names, replicas: 1 })).toBe("unchanged");
+    await store.append("job", "f", [ev("RenderStarted", { attempt: 1, worker: "w" })], { expectedVersion: 0, metadata: meta });
+    expect((await store.load("job", "f")).events).toHaveLength(1);
+  });
+
+  it("refuses, with what to do, a stream whose storage or retention would lose events", async () => {
+    const mem = uniqueNames("mem");
+    const s1 = await EventStore.open(nc, mem);
+    await s1.jsm.streams.add({ name: mem.stream, subjects: [`${mem.prefix}.>`], storage: StorageType.Memory });
+    await expect(ensureEventStream(s1.jsm, { names: mem, replicas: 1 })).rejects.toThrow(/memory storage; the event log needs file storage\. Migrate it by hand/);
+    const wq = uniqueNames("wq");
+    const s2 = await EventStore.open(nc, wq);
+    await s2.jsm.streams.add({ name: wq.stream, subjects: [`${wq.prefix}.>`], retention: RetentionPolicy.Workqueue });
+    await expect(ensureEventStream(s2.jsm, { names: wq, replicas: 1 })).rejects.toThrow(/workqueue retention.*needs limits retention/);
   });
 
   it("sets the stream up idempotently and upgrades an existing stream's settings in place", async () => {

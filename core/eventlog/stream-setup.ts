@@ -46,13 +46,16 @@ export async function ensureEventStream(jsm: JetStreamManager, o: EventStreamOpt
     await jsm.streams.add(wanted);
     return "created";
   }
-  const changed = (Object.keys(wanted) as (keyof StreamConfig)[]).filter(
-    (k) => k !== "storage" && JSON.stringify(current![k]) !== JSON.stringify(wanted[k]),
-  );
   if (current.storage !== wanted.storage)
     throw new Error(`Stream ${o.names.stream} uses ${current.storage} storage; the event log needs file storage. Migrate it by hand.`);
+  if (current.retention !== wanted.retention)
+    throw new Error(`Stream ${o.names.stream} has ${current.retention} retention, which removes messages once consumed; the event log needs limits retention. Migrate it by hand.`);
+  // subjects someone else added to the stream stay: ours are added, never swapped in for theirs
+  const subjects = [...new Set([...(current.subjects ?? []), ...wanted.subjects!])];
+  const target = { ...wanted, subjects };
+  const changed = (Object.keys(target) as (keyof StreamConfig)[]).filter((k) => JSON.stringify(current![k]) !== JSON.stringify(target[k]));
   if (changed.length === 0) return "unchanged";
-  await jsm.streams.update(o.names.stream, { ...current, ...wanted });
+  await jsm.streams.update(o.names.stream, { ...current, ...target });
   return "updated";
 }
 
