@@ -17,7 +17,7 @@ step() { # name, command...
 
 step typecheck npx tsc --noEmit -p tsconfig.json
 step lint npx eslint --max-warnings=0 .
-step "dependency rules" npx depcruise --config .dependency-cruiser.cjs domain core projections server workers cli web/src
+step "dependency rules" npx depcruise --config .dependency-cruiser.cjs domain core projections server workers cli web/src test-support scripts bench
 step "vitest" npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 step "python" bash scripts/test-python.sh --junitxml="$results/pytest.xml"
 

@@ -86,6 +86,7 @@ const schema = z
   .object({
     PORT: int("PORT", 4000, 0, 65535),
     HOST: optionalString,
+    ALLOW_UNAUTHENTICATED_NETWORK: optionalString,
     DATA_DIR: optionalString,
     RENDER_OUTPUT_DIR: optionalString,
     NATS_URL: url("NATS_URL"),
@@ -109,6 +110,14 @@ const schema = z
     LOG_LEVEL: optionalString.refine((v) => v === null || ["debug", "info", "warn", "error"].includes(v), {
       message: "LOG_LEVEL must be debug, info, warn or error",
     }),
+  })
+  .superRefine((e, ctx) => {
+    // without tokens anyone who reaches the port may mutate and upload: only on purpose beyond loopback
+    if (e.HOST && e.API_TOKENS.length === 0 && !isLoopback(e.HOST) && e.ALLOW_UNAUTHENTICATED_NETWORK !== "1")
+      ctx.addIssue({
+        code: "custom",
+        message: `HOST=${e.HOST} would let anyone who reaches the port create and cancel batches: set API_TOKENS (name:role:token,...), listen on 127.0.0.1, or set ALLOW_UNAUTHENTICATED_NETWORK=1 if a proxy in front does the authentication`,
+      });
   })
   .transform((e) => {
     const apiTokens = e.API_TOKENS;
@@ -134,6 +143,10 @@ const schema = z
     };
     return config;
   });
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 /** Parses the environment; throws one ConfigError listing every problem. */
 export function loadServerConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {

@@ -38,4 +38,11 @@ describe("loadServerConfig", () => {
   it("refuses duplicate token names (they become event actors)", () => {
     expect(() => loadServerConfig({ API_TOKENS: "a:operator:0123456789abcdef,a:viewer:0123456789abcdeg" })).toThrow(/used twice/);
   });
+
+  it("refuses to listen beyond loopback without tokens unless told a proxy authenticates", () => {
+    expect(() => loadServerConfig({ HOST: "0.0.0.0" })).toThrow(/HOST=0\.0\.0\.0 would let anyone.*set API_TOKENS.*ALLOW_UNAUTHENTICATED_NETWORK=1/);
+    expect(loadServerConfig({ HOST: "127.0.0.2" }).host).toBe("127.0.0.2");
+    expect(loadServerConfig({ HOST: "0.0.0.0", ALLOW_UNAUTHENTICATED_NETWORK: "1" }).host).toBe("0.0.0.0");
+    expect(loadServerConfig({ HOST: "0.0.0.0", API_TOKENS: "ops:operator:0123456789abcdef" }).host).toBe("0.0.0.0");
+  });
 });
