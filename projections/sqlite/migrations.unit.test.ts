@@ -38,6 +38,25 @@ describe("sqlite set-up and migrations", () => {
     expect(migrate(db, [set])).toEqual([{ model: "extra", version: 2 }]);
     writeFileSync(join(folder, "004_gap.sql"), "SELECT 1;");
     expect(() => migrate(db, [set])).toThrow(/without gaps/);
+    rmSync(join(folder, "004_gap.sql"));
+    // an applied file edited in place is refused, with what to do instead
+    writeFileSync(join(folder, "002_b.sql"), "ALTER TABLE a ADD COLUMN z TEXT;");
+    expect(() => migrate(db, [set])).toThrow(/002_b\.sql of read model "extra" was edited after this file applied it: put the change in a new numbered file/);
+    db.close();
+  });
+
+  it("keeps checksums for files migrated before checksums existed, then checks them", () => {
+    const db = openDatabase(join(dir, "old.sqlite"));
+    db.exec("CREATE TABLE schema_migrations (model TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (model, version)) STRICT");
+    const folder = join(dir, "m2");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "001_a.sql"), "CREATE TABLE a (x INTEGER) STRICT;");
+    db.exec("CREATE TABLE a (x INTEGER) STRICT; INSERT INTO schema_migrations VALUES ('old', 1, '001_a.sql')");
+    const set = { model: "old", folder: pathToFileURL(folder + "/") };
+    expect(migrate(db, [set])).toEqual([]);
+    expect(db.prepare("SELECT checksum FROM schema_migrations WHERE model = 'old'").pluck().get()).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(join(folder, "001_a.sql"), "CREATE TABLE a (x TEXT) STRICT;");
+    expect(() => migrate(db, [set])).toThrow(/was edited/);
     db.close();
   });
 });
