@@ -3,7 +3,10 @@
  * transcribe -> job complete -> batch settled/completed -> projected into SQLite), against plain
  * BullMQ moving no-op jobs through two queues on the same machine (Redis on 127.0.0.1:6379), in
  * the same run. Also checks that cost grows linearly with batch size (jobs/s at 100 vs 1000 per
- * batch) and that every batch completes exactly once.
+ * batch) and that every batch completes exactly once. Laid out as `npm start` runs it: the workers
+ * (workflow, a no-op render and transcribe) in this process, the projector in a process of its own
+ * (the server's), each with its own NATS connection. NATS_SYNC_INTERVAL (default 1s, the embedded
+ * server's setting; `always` for the cluster's) sets the event stream's fsync policy.
  *   node --import tsx bench/pipeline_throughput.ts [totalJobs=2000]
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -23,11 +26,12 @@ import { batchDecider } from "../domain/batch/batch-decider";
 import { jobDecider } from "../domain/job/job-decider";
 import { options, output, transcript, upload } from "../domain/job/fixtures";
 import { batchWorkflowConsumers } from "../workers/workflow/batch-workflow";
+import { spawn } from "node:child_process";
 import { openReadModel } from "../projections/read-model";
-import { startProjector } from "../projections/projector";
+import { openDatabase } from "../projections/sqlite/open-database";
 
 const TOTAL = Number(process.argv[2] ?? 2000);
-const SYNC = process.env.NATS_SYNC_INTERVAL ?? "always";
+const SYNC = process.env.NATS_SYNC_INTERVAL ?? "1s";
 const meta = () => ({ occurredAt: new Date().toISOString(), correlationId: "bench", causationId: null, actor: "bench" });
 
 /** CPU seconds a process has used so far (utime + stime from /proc; clock ticks are 1/100 s on Linux). */
@@ -43,8 +47,9 @@ const nodeCpu = () => {
 };
 interface Cost {
   rate: number;
-  /** CPU milliseconds per job: this Node process, and the broker (redis-server or nats-server). */
+  /** CPU milliseconds per job: the Node processes (workers, projector), and the broker (redis-server or nats-server). */
   nodeMs: number;
+  projectorMs?: number;
   brokerMs: number;
 }
 
@@ -106,10 +111,16 @@ async function emberflow(total: number, perBatch: number) {
   const consumers = await Promise.all(
     [...batchWorkflowConsumers(store, { concurrency: 64 }), noopRender, noopTranscribe].map((s) => runConsumer(store, s, deps)),
   );
-  const readModel = openReadModel(join(dir, "read-model.sqlite"));
-  const projector = await startProjector({ store, readModel, logger: quietLogger() });
+  const path = join(dir, "read-model.sqlite");
+  openReadModel(path).close(); // migrated before the projector process and the poller below open it
+  const projector = spawn(process.execPath, ["--import", "tsx", "projections/testing/projector-child.ts", server.url, names.stream, names.prefix, path, "0", "5000"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((r) => projector.stdout!.once("data", () => r()));
+  const readModel = openDatabase(path, { readonly: true });
+  const statusOf = readModel.prepare<[string], { status: string }>("SELECT status FROM batches WHERE id = ?");
   const ids: string[] = [];
-  const [node0, nats0] = [nodeCpu(), await processCpu(server.process.pid)];
+  const [node0, nats0, proj0] = [nodeCpu(), await processCpu(server.process.pid), await processCpu(projector.pid)];
   const t0 = performance.now();
   for (let b = 0; b < total / perBatch; b++) {
     const batchId = uuidv7();
@@ -127,26 +138,30 @@ async function emberflow(total: number, perBatch: number) {
     }, meta());
   }
   for (;;) {
-    if (ids.every((id) => ["COMPLETED", "PARTIAL", "FAILED", "CANCELLED"].includes(readModel.batch(id)?.status ?? ""))) break;
+    if (ids.every((id) => ["COMPLETED", "PARTIAL", "FAILED", "CANCELLED"].includes(statusOf.get(id)?.status ?? ""))) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - t0) / 1000;
   const nodeMs = ((nodeCpu() - node0) * 1000) / total;
   const brokerMs = (((await processCpu(server.process.pid)) - nats0) * 1000) / total;
+  const projectorMs = (((await processCpu(projector.pid)) - proj0) * 1000) / total;
   let completions = 0;
   for (const id of ids) completions += (await store.load("batch", id)).events.filter((e) => e.type === "BatchCompleted").length;
   const events = await store.lastPosition();
   await Promise.all(consumers.map((c) => c.stop(2_000)));
-  await projector.stop();
+  projector.kill("SIGTERM");
   readModel.close();
   await nc.close();
   await server.stop();
   await rm(dir, { recursive: true, force: true });
-  return { rate: total / seconds, nodeMs, brokerMs, seconds, completions, batches: ids.length, events };
+  return { rate: total / seconds, nodeMs, projectorMs, brokerMs, seconds, completions, batches: ids.length, events };
 }
 
 const f = (n: number) => Math.round(n).toLocaleString("en");
-const ms = (c: Cost) => `CPU/job ${c.nodeMs.toFixed(2)} ms node + ${c.brokerMs.toFixed(2)} ms broker`;
+const ms = (c: Cost) =>
+  c.projectorMs === undefined
+    ? `CPU/job ${c.nodeMs.toFixed(2)} ms node + ${c.brokerMs.toFixed(2)} ms broker`
+    : `CPU/job ${c.nodeMs.toFixed(2)} ms workers + ${c.projectorMs.toFixed(2)} ms projector + ${c.brokerMs.toFixed(2)} ms broker`;
 const baseline = await bullmqBaseline(TOTAL);
 console.log(`BullMQ, ${f(TOTAL)} no-op jobs through two queues (concurrency 50): ${f(baseline.rate)} jobs/s, ${ms(baseline)}`);
 for (const perBatch of [100, 1000]) {
