@@ -81,6 +81,8 @@ export async function createServerApp(d: ServerAppDeps): Promise<ServerApp> {
   httpServer.on("request", (req, res) => void router(req, res));
 
   metrics.counterFrom("emberflow_events_appended_total", "Events this node appended to the log.", () => d.store.appended);
+  // every event anyone appended (workers included: they have no HTTP port of their own)
+  metrics.gauge("emberflow_event_log_position", "Stream position of the newest event in the log, whoever appended it.", () => d.store.lastPosition());
   metrics.gauge("emberflow_projector_position", "Stream position applied to this node's read model.", () => d.projector.position());
   metrics.gauge("emberflow_projector_lag", "Events in the log not yet applied here.", () => d.projector.lag());
   // consumers live in JetStream, shared by every worker process: read their state from there

@@ -171,6 +171,7 @@ describe("server end to end (HTTP + graphql-ws + NATS + SQLite)", () => {
     expect(metrics).toMatch(/emberflow_projector_position \d+/);
     expect(metrics).toMatch(/emberflow_projector_lag \d+/);
     expect(metrics).toMatch(/emberflow_events_appended_total \d+/);
+    expect(Number(/emberflow_event_log_position (\d+)/.exec(metrics)?.[1])).toBe(await h.store.lastPosition());
     expect(metrics).toMatch(/emberflow_consumer_redelivered\{consumer="metrics-probe"\} 0/);
     expect(metrics).toMatch(/emberflow_consumer_pending\{consumer="metrics-probe"\} \d+/);
     expect(metrics).toMatch(/emberflow_http_requests_total\{method="POST",route="graphql",status="200"\} \d+/);
