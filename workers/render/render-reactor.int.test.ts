@@ -21,12 +21,14 @@ const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causa
 let nats: TestNats;
 let nc: NatsConnection;
 let work: string;
+const children: ChildProcess[] = []; // worker processes: killed in afterAll even when a test fails midway
 beforeAll(async () => {
   nats = await startTestNats();
   nc = await nats.connect();
   work = await tempDir("reactor");
 });
 afterAll(async () => {
+  for (const p of children) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
   await nats?.stop();
   await rm(work, { recursive: true, force: true });
 });
@@ -116,7 +118,36 @@ describe("render worker on the event log", () => {
     await c.stop();
   });
 
-  it("a worker killed with SIGKILL mid-job: the job is redelivered and finishes with one output per format", { timeout: 240_000 }, async () => {
+  it("a retryable render failure is retried on redelivery and then succeeds: JobAttemptFailed, then the output, no JobFailed", async () => {
+    const store = await openTestStore(nc);
+    const roots = mediaRoots(join(work, "r"));
+    const upload = await storeUpload(roots, await makeAudio(work, 2));
+    // an external engine that fails once (leaving a marker) and renders on the next attempt: a real
+    // non-zero exit of a real process, so the reactor sees the same FFMPEG_FAILED a crashing engine gives
+    const marker = join(work, "failed-once");
+    const render =
+      "ffmpeg -hide_banner -loglevel error -nostdin -y -i {input} -f lavfi -i color=c=orange:s={width}x{height}:r={fps} " +
+      "-map 1:v -map 0:a -shortest -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac {output}";
+    const renderer = ["sh", "-c", `if [ -e ${marker} ]; then exec ${render}; fi; touch ${marker}; echo 'engine lost its GPU' >&2; exit 1`];
+    const spec = renderReactor(store, {
+      nc, roots, logger: quietLogger(), workerId: "w1", concurrency: 1, maxAttempts: 3, timeoutMs: 60_000, renderer, backoffBaseMs: 1_000, backoffMaxMs: 2_000,
+    });
+    const c = await runConsumer(store, spec, { logger: quietLogger(), deadLetters: { record: async () => {} } });
+    await queueJob(store, "job-r", upload, ["flat_1080p"]);
+    await until(async () => (await types(store, "job-r")).includes("JobCompleted"));
+    await sleep(500); // a stray extra delivery would show up as more events
+    const events = (await store.load("job", "job-r")).events;
+    expect(events.map((e) => e.type)).toEqual(["JobQueued", "RenderStarted", "JobAttemptFailed", "RenderStarted", "OutputRendered", "JobCompleted"]);
+    expect(events[2]!.data).toMatchObject({ stage: "render", code: "FFMPEG_FAILED", attempt: 1, retryInSeconds: 1 });
+    expect((events[2]!.data as { message: string }).message).toContain("engine lost its GPU");
+    expect(events.filter((e) => e.type === "RenderStarted").map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2]);
+    expect(c.stats).toMatchObject({ handled: 1, failedAttempts: 1, redeliveries: 1, deadLettered: 0 });
+    const mp4s = (await readdir(roots.outputDir)).filter((f) => f.endsWith(".mp4"));
+    expect(mp4s).toEqual(["20261201_mr_smith_talk_flat_1080p_v1.mp4"]);
+    await c.stop();
+  });
+
+  it("a worker killed with SIGKILL mid-render: the job is redelivered and finishes with one output per format", { timeout: 240_000 }, async () => {
     const store = await openTestStore(nc);
     const dataDir = join(work, "d");
     const roots = mediaRoots(dataDir);
@@ -131,25 +162,35 @@ describe("render worker on the event log", () => {
       BACKOFF_BASE_MS: "200",
       LOG_LEVEL: "error",
     };
-    const start = (): ChildProcess =>
-      spawn(process.execPath, ["--import", "tsx", resolve("workers/main.ts"), "render"], { env, stdio: "ignore" });
-    const first = start();
+    const start = (workerId: string): ChildProcess => {
+      const p = spawn(process.execPath, ["--import", "tsx", resolve("workers/main.ts"), "render"], { env: { ...env, WORKER_ID: workerId }, stdio: "ignore" });
+      children.push(p);
+      return p;
+    };
+    // the kill lands on FFmpeg's first progress tick for the first format: provably mid-render
+    const ticks: ProgressTick[] = [];
+    const sub = subscribeProgress(nc, allProgressFilter(store.names), (t) => ticks.push(t));
+    const first = start("killed");
     await queueJob(store, "job-d", upload, ["flat_1080p", "flat_1080p_vertical"], "draft");
-    await until(async () => (await types(store, "job-d")).includes("RenderStarted"));
-    await sleep(1_000);
+    await until(async () => ticks.some((t) => t.jobId === "job-d" && t.format === "flat_1080p"));
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
-    const second = start();
+    sub.unsubscribe();
+    // read after the process is gone, so nothing it did can land later: it had started, finished nothing
+    expect(await types(store, "job-d")).toEqual(["JobQueued", "RenderStarted"]);
+    const second = start("survivor");
     try {
       await until(async () => (await types(store, "job-d")).includes("JobCompleted"), 200_000);
+      await sleep(2_500); // longer than ACK_WAIT_MS: a duplicate redelivery would have appended by now
     } finally {
       second.kill("SIGTERM");
       await new Promise((r) => second.once("exit", r));
     }
-    const events = await types(store, "job-d");
-    expect(events.filter((t) => t === "OutputRendered")).toHaveLength(2);
-    expect(events.filter((t) => t === "JobCompleted")).toHaveLength(1);
-    await sleep(500);
+    const events = (await store.load("job", "job-d")).events;
+    expect(events.map((e) => e.type)).toEqual(["JobQueued", "RenderStarted", "RenderStarted", "OutputRendered", "OutputRendered", "JobCompleted"]);
+    expect(events.filter((e) => e.type === "RenderStarted").map((e) => e.data)).toEqual([{ attempt: 1, worker: "killed" }, { attempt: 2, worker: "survivor" }]);
+    const formats = events.filter((e) => e.type === "OutputRendered").map((e) => (e.data as { output: { format: string } }).output.format);
+    expect(formats.sort()).toEqual(["flat_1080p", "flat_1080p_vertical"]);
     // the killed worker's hidden temporary stays until a worker start-up removes stale ones; published names are exact
     const mp4s = (await readdir(roots.outputDir)).filter((f) => f.endsWith(".mp4") && !f.startsWith("."));
     expect(mp4s.sort()).toEqual(["20261201_mr_smith_talk_flat_1080p_v1.mp4", "20261201_mr_smith_talk_flat_1080p_vertical_v1.mp4"]);
