@@ -8,6 +8,7 @@
  *   decoded read - the projector's log reader (decode + upcast), no SQLite
  *   raw sqlite   - one INSERT per event into a single table, 5,000 per transaction (the disk's floor)
  *   rebuild      - rebuildReadModel(): every read model, from seq 1 into a fresh file
+ *   catch-up     - the live projector (startProjector) on an empty file: what a new server node does
  * Target (DESIGN.md section 6): rebuild >= 50,000 events/s.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +22,9 @@ import type { EventEnvelope } from "../domain/shared/envelope";
 import { openDatabase } from "../projections/sqlite/open-database";
 import { startLogReader } from "../projections/log-reader";
 import { rebuildReadModel } from "../projections/rebuild";
+import { openReadModel } from "../projections/read-model";
+import { startProjector } from "../projections/projector";
+import { quietLogger } from "../core/log/logger";
 import { EventFactory, publishPipelined } from "../projections/testing/event-factory";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "100000" }, "jobs-per-batch": { type: "string", default: "100" } } });
@@ -90,26 +94,39 @@ try {
 
   const rebuild = await timed(() => rebuildReadModel({ store, path: join(dir, "read-model.sqlite") }));
 
+  // catch-up: the live path, one SQLite transaction per run the log reader hands over, in this thread
+  const catchUp = await timed(async () => {
+    const rm = openReadModel(join(dir, "live.sqlite"));
+    const projector = await startProjector({ store, readModel: rm, logger: quietLogger() });
+    if (!(await projector.waitFor(last, 600_000))) throw new Error("the projector did not catch up");
+    await projector.stop();
+    rm.close();
+    return last;
+  });
+
   const r = {
     raw: rate(raw.value, raw.ms),
     decoded: rate(decoded.value, decoded.ms),
     sqlite: rate(sqlite.value, sqlite.ms),
     rebuild: rate(rebuild.value.events, rebuild.ms),
+    catchUp: rate(catchUp.value, catchUp.ms),
   };
   const c = {
     raw: rate(raw.value, raw.cpuMs),
     decoded: rate(decoded.value, decoded.cpuMs),
     sqlite: rate(sqlite.value, sqlite.cpuMs),
     rebuild: rate(rebuild.value.events, rebuild.cpuMs),
+    catchUp: rate(catchUp.value, catchUp.cpuMs),
   };
   console.log("");
   console.log(`raw ordered-consumer read   ${fmt(r.raw).padStart(10)} events/s  (baseline)`);
   console.log(`decoded read (log reader)   ${fmt(r.decoded).padStart(10)} events/s  ${(r.decoded / r.raw).toFixed(2)}x raw read`);
   console.log(`raw SQLite inserts          ${fmt(r.sqlite).padStart(10)} events/s  (baseline)`);
   console.log(`rebuild (all read models)   ${fmt(r.rebuild).padStart(10)} events/s  ${(r.rebuild / r.raw).toFixed(2)}x raw read, ${(r.rebuild / r.sqlite).toFixed(2)}x raw SQLite`);
+  console.log(`live projector catch-up     ${fmt(r.catchUp).padStart(10)} events/s  ${(r.catchUp / r.rebuild).toFixed(2)}x rebuild (a new node catching up)`);
   console.log("");
   console.log(`per CPU-second of this process (nats-server excluded; steadier on a busy machine):`);
-  console.log(`raw read ${fmt(c.raw)}, decoded read ${fmt(c.decoded)}, raw SQLite ${fmt(c.sqlite)}, rebuild ${fmt(c.rebuild)} events/CPU-s;` +
+  console.log(`raw read ${fmt(c.raw)}, decoded read ${fmt(c.decoded)}, raw SQLite ${fmt(c.sqlite)}, rebuild ${fmt(c.rebuild)}, catch-up ${fmt(c.catchUp)} events/CPU-s;` +
     ` rebuild = ${(c.rebuild / c.raw).toFixed(2)}x raw read, ${(c.rebuild / c.sqlite).toFixed(2)}x raw SQLite`);
   console.log(`rebuild of ${fmt(rebuild.value.events)} events took ${Math.round(rebuild.ms)} ms; target >= 50,000 events/s: ${r.rebuild >= 50_000 ? "met" : "NOT met"}`);
 } finally {
