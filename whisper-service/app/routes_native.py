@@ -6,12 +6,12 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from . import __version__
 from .formats import to_native
 from .schemas import NativeForm, ReadyOut, TranscriptionOut, form_openapi
-from .state import StateDep, transcribe_request
+from .state import StateDep, pipeline_headers, transcribe_request
 from .transcriber import TranscribeOptions
 
 router = APIRouter()
@@ -115,7 +115,10 @@ def _options(form: NativeForm) -> TranscribeOptions:
     responses=_ERRORS,
     openapi_extra=form_openapi(NativeForm),
 )
-async def transcribe(request: Request, state: StateDep) -> TranscriptionOut:
-    """Transcribe the multipart ``file``; see the form fields for options."""
+async def transcribe(request: Request, response: Response, state: StateDep) -> TranscriptionOut:
+    """Transcribe the multipart ``file``; see the form fields for options.
+
+    The ``X-Whisper-Pipeline`` header says which path ran: ``sequential`` or ``batched``."""
     form, result = await transcribe_request(request, state, NativeForm, _options)
+    response.headers.update(pipeline_headers(result))
     return to_native(result, form.word_timestamps)

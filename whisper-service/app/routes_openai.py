@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from .errors import BadRequest
 from .formats import to_openai_json, to_srt, to_text, to_verbose_json, to_vtt
 from .schemas import OpenAIForm, form_openapi
-from .state import StateDep, transcribe_request
+from .state import StateDep, pipeline_headers, transcribe_request
 from .transcriber import TranscribeOptions
 
 router = APIRouter(prefix="/v1")
@@ -42,15 +42,16 @@ def _options(form: OpenAIForm) -> TranscribeOptions:
 async def create_transcription(request: Request, state: StateDep) -> Response:
     form, result = await transcribe_request(request, state, OpenAIForm, _options)
     fmt = form.response_format
+    headers = pipeline_headers(result)
     body: dict[str, Any]
     if fmt == "text":
-        return PlainTextResponse(to_text(result))
+        return PlainTextResponse(to_text(result), headers=headers)
     if fmt == "srt":
-        return PlainTextResponse(to_srt(result))
+        return PlainTextResponse(to_srt(result), headers=headers)
     if fmt == "vtt":
-        return PlainTextResponse(to_vtt(result))
+        return PlainTextResponse(to_vtt(result), headers=headers)
     if fmt == "verbose_json":
         body = to_verbose_json(result, form.timestamp_granularities)
     else:
         body = to_openai_json(result)
-    return JSONResponse(body)
+    return JSONResponse(body, headers=headers)

@@ -14,7 +14,12 @@ class Settings(BaseSettings):
     """All knobs of the service. Every field maps to ``WHISPER_<FIELD_NAME>``."""
 
     model_config = SettingsConfigDict(
-        env_prefix="WHISPER_", extra="ignore", frozen=True, protected_namespaces=()
+        env_prefix="WHISPER_",
+        extra="ignore",
+        frozen=True,
+        protected_namespaces=(),
+        # An empty variable (compose's ${WHISPER_MODEL:-}, a blank .env line) means "default".
+        env_ignore_empty=True,
     )
 
     host: str = Field("127.0.0.1", description="Bind address (run.py / scripts/whisper.sh).")

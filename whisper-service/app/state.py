@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from .errors import NotReady
+from .languages import language_name
 from .limiter import ConcurrencyLimiter
 from .model import ModelInfo
 from .schemas import form_values
@@ -25,6 +26,8 @@ from .uploads import receive_upload, require_file
 log = logging.getLogger("whisper_service")
 
 FormT = TypeVar("FormT", bound=BaseModel)
+
+PIPELINE_HEADER = "X-Whisper-Pipeline"  # "sequential" or "batched": the path that ran
 
 
 @dataclass
@@ -96,6 +99,25 @@ def validate_form(model: type[FormT], fields: dict[str, list[str]]) -> FormT:
         raise RequestValidationError(errors) from exc
 
 
+def check_language(info: ModelInfo | None, language: str | None) -> None:
+    """An English-only model (``*.en``) cannot honour another language: a 422, never a quiet
+    English transcript (faster-whisper itself would just switch to "en")."""
+    if info is None or info.multilingual or language in (None, "en"):
+        return
+    message = (
+        f"the loaded model {info.model!r} is English-only and cannot transcribe "
+        f"{language_name(str(language)).title()} ({language!r}); send language 'en' or omit it, "
+        "or run a multilingual model (WHISPER_MODEL, e.g. 'small' or 'large-v3')"
+    )
+    raise RequestValidationError(
+        [{"type": "value_error", "loc": ("body", "language"), "msg": message, "input": language}]
+    )
+
+
+def pipeline_headers(result: Transcription) -> dict[str, str]:
+    return {PIPELINE_HEADER: result.pipeline}
+
+
 async def transcribe_request(
     request: Request,
     state: ServiceState,
@@ -109,6 +131,7 @@ async def transcribe_request(
         form = validate_form(form_model, upload.fields)
         path = require_file(upload)
         options = to_options(form)
+        check_language(state.model_info, options.language)
         transcriber = state.transcriber
         result = await limiter.run(lambda: _transcribe_then_remove(transcriber, path, options))
         return form, result

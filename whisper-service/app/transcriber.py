@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import UnsupportedMedia
 from .model import ModelInfo, load_whisper_model
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
 SAMPLE_RATE = 16_000
+Pipeline = Literal["sequential", "batched"]
 DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
@@ -61,6 +62,8 @@ class Transcription:
     language_probability: float
     duration: float
     segments: list[Segment] = field(default_factory=list)
+    # Which faster-whisper path produced it (reported as the X-Whisper-Pipeline header).
+    pipeline: Pipeline = "sequential"
 
 
 class Transcriber(Protocol):
@@ -145,8 +148,10 @@ class WhisperTranscriber:
             "beam_size": options.beam_size,
             "temperature": temperature,
         }
+        pipeline: Pipeline = "sequential"
         if self._use_batched(duration):
             # The batched pipeline cuts the audio into speech chunks with the VAD.
+            pipeline = "batched"
             segments_iter, info = self._batched.transcribe(
                 audio, batch_size=self._settings.batch_size, vad_filter=True, **common
             )
@@ -161,6 +166,7 @@ class WhisperTranscriber:
             language_probability=float(info.language_probability),
             duration=float(info.duration),
             segments=segments,
+            pipeline=pipeline,
         )
 
 

@@ -9,9 +9,13 @@ from app.transcriber import Segment, TranscribeOptions, Transcription
 
 
 class GatedTranscriber:
-    """load() waits for ``loaded``; transcribe() waits for ``release`` (or ``delay``)."""
+    """load() waits for ``loaded``; transcribe() waits for ``release`` (or ``delay``).
 
-    def __init__(self, *, loaded: bool = True, delay: float | None = None) -> None:
+    It records the options of every call and answers in the language it was asked for."""
+
+    def __init__(
+        self, *, loaded: bool = True, delay: float | None = None, multilingual: bool = False
+    ) -> None:
         self.loaded = threading.Event()
         if loaded:
             self.loaded.set()
@@ -20,17 +24,24 @@ class GatedTranscriber:
         self.started = threading.Semaphore(0)
         self.finished = threading.Event()
         self.calls = 0
+        self.multilingual = multilingual
+        self.options: list[TranscribeOptions] = []
         self._lock = threading.Lock()
 
     def load(self) -> ModelInfo:
         self.loaded.wait()
         return ModelInfo(
-            model="fake", path="-", device="cpu", compute_type="int8", multilingual=False
+            model="fake",
+            path="-",
+            device="cpu",
+            compute_type="int8",
+            multilingual=self.multilingual,
         )
 
     def transcribe(self, audio_path: str, options: TranscribeOptions) -> Transcription:
         with self._lock:
             self.calls += 1
+            self.options.append(options)
         self.started.release()
         self.release.wait(timeout=self.delay if self.delay is not None else 30)
         self.finished.set()
@@ -47,5 +58,9 @@ class GatedTranscriber:
             no_speech_prob=0.0,
         )
         return Transcription(
-            text="fake", language="en", language_probability=1.0, duration=1.0, segments=[segment]
+            text="fake",
+            language=options.language or "en",
+            language_probability=1.0,
+            duration=1.0,
+            segments=[segment],
         )

@@ -69,6 +69,14 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
+def test_empty_variables_mean_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    # docker-compose.yml passes ${WHISPER_MODEL:-} etc.: an empty value must not be a model "".
+    for name in ("WHISPER_MODEL", "WHISPER_COMPUTE_TYPE", "WHISPER_PORT", "WHISPER_TMP_DIR"):
+        monkeypatch.setenv(name, "")
+    s = Settings()
+    assert (s.model, s.compute_type, s.port, s.tmp_dir) == ("tiny.en", None, 8001, None)
+
+
 def test_model_resolution(tmp_path: Path) -> None:
     bundled = bundled_model_dir()
     assert bundled is not None and (bundled / "model.bin").is_file()
