@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { openTestStore, startTestNats, type TestNats } from "../../test-support/nats";
+import { startWebdav, webdavRemoteSection } from "../../test-support/fakes/rclone-webdav.js";
+import { freePort } from "../../core/nats/local-server";
 import { startFakeNtfy, type FakeNtfy } from "../../test-support/fakes/fake-ntfy.js";
 import { startFakeGoogle, type FakeGoogle } from "../../test-support/fakes/fake-google.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../test-support/fakes/webhook-receiver.js";
@@ -41,7 +41,7 @@ beforeAll(async () => {
   await mkdir(roots.outputDir, { recursive: true });
   await mkdir(join(dir, "dav"));
   davPort = await freePort();
-  await writeFile(join(dir, "rclone.conf"), `[dav]\ntype = webdav\nurl = http://127.0.0.1:${davPort}\nvendor = other\n`);
+  await writeFile(join(dir, "rclone.conf"), webdavRemoteSection("dav", davPort));
 });
 afterAll(async () => {
   await Promise.allSettled([ntfy?.stop(), google?.stop(), hooks?.stop()]);
@@ -59,6 +59,11 @@ describe("integration reactors", () => {
       "google sheets: off (set GOOGLE_SHEETS_ID, GOOGLE_SERVICE_ACCOUNT_EMAIL, GOOGLE_PRIVATE_KEY)",
       "webhooks: off (set N8N_WEBHOOK_RENDER_URL or WEBHOOKS)",
     ]);
+    // INTEGRATION_* env shortens every integration consumer's retry schedule
+    const env = { NTFY_URL: "http://127.0.0.1:9", NTFY_TOPIC: "t", INTEGRATION_MAX_ATTEMPTS: "40", INTEGRATION_BACKOFF_BASE_MS: "200", INTEGRATION_BACKOFF_MAX_MS: "1000" };
+    const tuned = integrationReactors({ names: { stream: "X", prefix: "x" } } as never, { config: parseIntegrationConfig(env), roots, logger: quietLogger() });
+    expect(tuned.specs[0]).toMatchObject({ name: "integration-ntfy", maxAttempts: 40, backoffBaseMs: 200, backoffMaxMs: 1000 });
+    expect(tuned.describe().at(-1)).toBe("integration retries: 40 attempts, backoff 200 ms doubling to 1000 ms");
   });
 
   it("every integration down: deliveries show failed attempts, and all catch up once they return", async () => {
@@ -111,7 +116,7 @@ describe("integration reactors", () => {
       }, 25_000, "every delivery succeeded");
       await sleep(500);
     } finally {
-      await stopProcess(dav);
+      await dav.stop();
     }
     const all = await byDelivery();
     expect([...all.keys()].map(integrationOf).sort()).toEqual(["drive", "ntfy", "sheets", "webhook", "webhook"]);
@@ -124,32 +129,3 @@ describe("integration reactors", () => {
     await running.stop();
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startWebdav(root: string, port: number, config: string): Promise<ChildProcess> {
-  const child = spawn("rclone", ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--config", config], { stdio: "ignore" });
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { method: "OPTIONS" });
-      return child;
-    } catch {
-      await sleep(100);
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error("rclone serve webdav did not start");
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  await exited;
-}

@@ -56,7 +56,8 @@ export const INTEGRATION_CONSUMER_DEFAULTS: ConsumerDefaults = {
 export function integrationReactors(store: EventStore, deps: IntegrationReactorDeps): { specs: ConsumerSpec[]; describe(): string[] } {
   const { config, roots, tuning = {} } = deps;
   const logger = deps.logger.child({ component: "integrations" });
-  const consumer: ReactorParts["tuning"] = { ...INTEGRATION_CONSUMER_DEFAULTS, ...tuning.consumer };
+  // defaults, then the operator's INTEGRATION_* env, then a test's explicit tuning
+  const consumer: ReactorParts["tuning"] = { ...INTEGRATION_CONSUMER_DEFAULTS, ...config.retry, ...tuning.consumer };
   const recorder = new DeliveryRecorder(store, consumer, logger);
   const facts = new PipelineFacts(store);
   const specs: ConsumerSpec[] = [];
@@ -99,6 +100,9 @@ export function integrationReactors(store: EventStore, deps: IntegrationReactorD
     lines.push(`webhooks: on, signed deliveries to ${subs.join(", ")}${wait}`);
   } else lines.push("webhooks: off (set N8N_WEBHOOK_RENDER_URL or WEBHOOKS)");
 
+  if (config.retry && specs.length > 0) {
+    lines.push(`integration retries: ${consumer.maxAttempts} attempts, backoff ${consumer.backoffBaseMs} ms doubling to ${consumer.backoffMaxMs} ms`);
+  }
   // the composition root logs describe() at start-up (workers/main.ts), so nothing is logged here
   return { specs, describe: () => [...lines] };
 }

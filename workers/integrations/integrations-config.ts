@@ -41,12 +41,28 @@ export interface WebhookSettings {
   readonly subscriptions: readonly WebhookSubscription[];
 }
 
+/**
+ * Overrides of the integration consumers' retry schedule (defaults: 8 attempts, 2 s doubling to
+ * 5 min, in integration-reactors.ts). Separate from the workers' BACKOFF_* on purpose: deliveries
+ * are meant to ride out minutes of outage, renders are not; tests and staging shorten them.
+ */
+export interface RetrySettings {
+  /** INTEGRATION_MAX_ATTEMPTS */
+  readonly maxAttempts?: number;
+  /** INTEGRATION_BACKOFF_BASE_MS */
+  readonly backoffBaseMs?: number;
+  /** INTEGRATION_BACKOFF_MAX_MS */
+  readonly backoffMaxMs?: number;
+}
+
 export interface IntegrationConfig {
   readonly ntfy: NtfySettings | null;
   readonly drive: DriveSettings | null;
   readonly sheets: SheetsSettings | null;
   readonly webhooks: WebhookSettings | null;
   readonly publicUrl?: string;
+  /** Only present when an INTEGRATION_* retry variable is set. */
+  readonly retry?: RetrySettings;
 }
 
 export const DEFAULT_DRIVE_FOLDER = "Emberflow/Renders";
@@ -79,8 +95,9 @@ export function parseIntegrationConfig(env: Env): IntegrationConfig {
   const sheets = parseSheets(get, url, problems);
   const webhooks = parseWebhooks(get, url, problems);
   const publicUrl = url("PUBLIC_URL");
+  const retry = parseRetry(get, problems);
   if (problems.length > 0) throw new IntegrationConfigError(problems);
-  return { ntfy, drive, sheets, webhooks, ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, "") } : {}) };
+  return { ntfy, drive, sheets, webhooks, ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, "") } : {}), ...(retry ? { retry } : {}) };
 }
 
 /** Values the logger must scrub (tokens, secrets, keys). */
@@ -197,6 +214,29 @@ function subscription(s: unknown, i: number, problems: string[]): WebhookSubscri
     ...(typeof o.id === "string" ? { id: o.id } : {}),
     ...(o.legacySecretHeader === true ? { legacySecretHeader: true } : {}),
   };
+}
+
+function parseRetry(get: Getter, problems: string[]): RetrySettings | undefined {
+  const int = (name: string, min: number): number | undefined => {
+    const v = get(name);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (Number.isInteger(n) && n >= min) return n;
+    problems.push(`${name} must be a whole number of at least ${min}`);
+    return undefined;
+  };
+  const maxAttempts = int("INTEGRATION_MAX_ATTEMPTS", 1);
+  const backoffBaseMs = int("INTEGRATION_BACKOFF_BASE_MS", 10);
+  const backoffMaxMs = int("INTEGRATION_BACKOFF_MAX_MS", 10);
+  if (backoffBaseMs !== undefined && backoffMaxMs !== undefined && backoffMaxMs < backoffBaseMs) {
+    problems.push("INTEGRATION_BACKOFF_MAX_MS must not be below INTEGRATION_BACKOFF_BASE_MS");
+  }
+  const retry = {
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    ...(backoffBaseMs !== undefined ? { backoffBaseMs } : {}),
+    ...(backoffMaxMs !== undefined ? { backoffMaxMs } : {}),
+  };
+  return Object.keys(retry).length > 0 ? retry : undefined;
 }
 
 function parseBool(name: string, v: string | undefined, problems: string[]): boolean {

@@ -42,6 +42,20 @@ describe("parseIntegrationConfig", () => {
     expect(integrationSecrets(c).sort()).toEqual(["-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----", "n8n-secret", "tk_abc123", "zap-secret-1"].sort());
   });
 
+  it("reads the integration retry schedule, and rejects nonsense", () => {
+    expect(parseIntegrationConfig({ INTEGRATION_MAX_ATTEMPTS: "40", INTEGRATION_BACKOFF_BASE_MS: "200", INTEGRATION_BACKOFF_MAX_MS: "1000" }).retry).toEqual({
+      maxAttempts: 40,
+      backoffBaseMs: 200,
+      backoffMaxMs: 1000,
+    });
+    expect(parseIntegrationConfig({ INTEGRATION_BACKOFF_BASE_MS: "500" }).retry).toEqual({ backoffBaseMs: 500 });
+    expect(problems({ INTEGRATION_MAX_ATTEMPTS: "0", INTEGRATION_BACKOFF_BASE_MS: "900", INTEGRATION_BACKOFF_MAX_MS: "100" })).toEqual([
+      "INTEGRATION_MAX_ATTEMPTS must be a whole number of at least 1",
+      "INTEGRATION_BACKOFF_MAX_MS must not be below INTEGRATION_BACKOFF_BASE_MS",
+    ]);
+    expect(problems({ INTEGRATION_BACKOFF_MAX_MS: "soon" })).toEqual(["INTEGRATION_BACKOFF_MAX_MS must be a whole number of at least 10"]);
+  });
+
   it("collects clear errors without printing secret values", () => {
     const p = problems({
       NTFY_TOPIC: "a/b",

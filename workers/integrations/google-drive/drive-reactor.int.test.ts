@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { openTestStore, startTestNats, type TestNats } from "../../../test-support/nats";
+import { startWebdav, webdavRemoteSection } from "../../../test-support/fakes/rclone-webdav.js";
+import { freePort } from "../../../core/nats/local-server";
 import { mediaRoots, outputPath, type MediaRoots } from "../../../core/storage/media-paths";
 import { quietLogger } from "../../../core/log/logger";
 import { parseIntegrationConfig } from "../integrations-config.js";
@@ -32,7 +32,7 @@ beforeAll(async () => {
   await mkdir(davRoot());
   davPort = await freePort();
   configPath = join(dir, "rclone.conf");
-  await writeFile(configPath, ["[testdrive]", "type = local", "", "[davtest]", "type = webdav", `url = http://127.0.0.1:${davPort}`, "vendor = other", ""].join("\n"));
+  await writeFile(configPath, ["[testdrive]", "type = local", "", webdavRemoteSection("davtest", davPort)].join("\n"));
 });
 afterAll(async () => {
   await nats?.stop();
@@ -98,7 +98,7 @@ describe("drive reactor", () => {
       await until(async () => (await deliveryTypes(store, id)).includes("DeliverySucceeded"), 20_000);
       await sleep(500);
     } finally {
-      await stopProcess(server);
+      await server.stop();
     }
     const types = await deliveryTypes(store, id);
     expect(types.filter((t) => t === "DeliverySucceeded")).toHaveLength(1);
@@ -111,32 +111,3 @@ describe("drive reactor", () => {
     await running.stop();
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startWebdav(root: string, port: number, config: string): Promise<ChildProcess> {
-  const child = spawn("rclone", ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--config", config], { stdio: "ignore" });
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { method: "OPTIONS" });
-      return child;
-    } catch {
-      await sleep(100);
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error("rclone serve webdav did not start");
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  await exited;
-}

@@ -82,19 +82,36 @@ export function rowKey(values: readonly string[]): string | undefined {
   return jobId ? `${jobId}\u0000${values[FORMAT_COL] ?? ""}` : undefined;
 }
 
+/**
+ * A cell to write. `null` is a cell the exporter has no value for: Sheets skips null cells in a
+ * ValueRange ("Null values will be skipped"), so whatever the sheet holds there stays. That is what
+ * keeps a Video URL that n8n or a person wrote after publishing (the exporter never knows it), or a
+ * Drive link this worker cannot see, and it needs no read-modify-write, so a write landing between
+ * our read and our write is not undone either. An empty value therefore never erases a cell.
+ */
+export type SheetCell = string | null;
+
 export interface UpsertPlan {
   /** Row 1 is empty or an older/shorter version of our header (the seed's A-J): write SHEET_HEADERS. */
   writeHeader: boolean;
   /** Row 1 holds something else: writing there would destroy someone's data, so the export stops. */
   headerConflict: boolean;
-  /** 1-based sheet row numbers to overwrite in place. */
-  updates: { row: number; values: string[] }[];
-  appends: string[][];
+  /** 1-based sheet row numbers to overwrite in place (null cells are left as they are). */
+  updates: { row: number; values: SheetCell[] }[];
+  /** New keys, to be written from `firstNewRow` on (the row after the last used row of A:M). */
+  appends: SheetCell[][];
+  firstNewRow: number;
+}
+
+/** What the exporter writes for a row: its values, with "no value" as a skipped (null) cell. */
+export function toWriteCells(values: readonly string[]): SheetCell[] {
+  return values.map((v) => (v === "" ? null : v));
 }
 
 /**
- * `existing` is what values.get returned for `A:M` (row 1 = header). Rows already in the sheet are
- * updated where they are; new keys are appended; repeated keys in the input collapse (last wins).
+ * `existing` is what values.get returned for `A:M` (row 1 = header; Sheets omits trailing empty
+ * rows, so its length is the last used row). Rows already in the sheet are updated where they are;
+ * new keys go after the last used row; repeated keys in the input collapse (last wins).
  */
 export function planUpsert(existing: readonly (readonly string[])[], rows: readonly SheetJobRow[]): UpsertPlan {
   const header = existing[0] ?? [];
@@ -114,11 +131,12 @@ export function planUpsert(existing: readonly (readonly string[])[], rows: reado
     const values = toSheetValues(row);
     latest.set(rowKey(values) as string, values);
   }
-  const plan: UpsertPlan = { writeHeader, headerConflict, updates: [], appends: [] };
+  // Row 1 is the header even on an empty tab (it is written in the same call).
+  const plan: UpsertPlan = { writeHeader, headerConflict, updates: [], appends: [], firstNewRow: Math.max(existing.length, 1) + 1 };
   for (const [key, values] of latest) {
     const rowNumber = rowByKey.get(key);
-    if (rowNumber) plan.updates.push({ row: rowNumber, values });
-    else plan.appends.push(values);
+    if (rowNumber) plan.updates.push({ row: rowNumber, values: toWriteCells(values) });
+    else plan.appends.push(toWriteCells(values));
   }
   return plan;
 }

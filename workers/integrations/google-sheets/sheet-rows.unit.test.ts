@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileNameOf, formatDuration, planUpsert, quoteSheetName, SHEET_HEADERS, toSheetValues, type SheetJobRow } from "./sheet-rows.js";
+import { fileNameOf, formatDuration, planUpsert, quoteSheetName, SHEET_HEADERS, toSheetValues, toWriteCells, type SheetJobRow } from "./sheet-rows.js";
 import { classifySheetsError, withSheetsBackoff } from "./sheets-backoff.js";
 
 const row = (over: Partial<SheetJobRow> = {}): SheetJobRow => ({
@@ -45,8 +45,20 @@ describe("sheet rows", () => {
     const existing = [[...SHEET_HEADERS], toSheetValues(row()), toSheetValues(row({ format: "flat-4k" }))];
     const plan = planUpsert(existing, [row({ description: "new" }), row({ jobId: "job-2" }), row({ jobId: "job-2", status: "FAILED" })]);
     expect(plan.writeHeader).toBe(false);
-    expect(plan.updates).toEqual([{ row: 2, values: toSheetValues(row({ description: "new" })) }]);
-    expect(plan.appends).toEqual([toSheetValues(row({ jobId: "job-2", status: "FAILED" }))]);
+    expect(plan.updates).toEqual([{ row: 2, values: toWriteCells(toSheetValues(row({ description: "new" }))) }]);
+    expect(plan.appends).toEqual([toWriteCells(toSheetValues(row({ jobId: "job-2", status: "FAILED" })))]);
+    expect(plan.firstNewRow).toBe(4);
+    expect(planUpsert([], [row()]).firstNewRow).toBe(2); // row 1 is the header written with it
+  });
+
+  it("never writes a cell it has no value for (Sheets skips null cells), so a Video URL set later stays", () => {
+    const existing = [[...SHEET_HEADERS], [...toSheetValues(row()).slice(0, 12), "https://youtu.be/x"]];
+    const [update] = planUpsert(existing, [row({ status: "COMPLETED" })]).updates;
+    expect(update!.values[SHEET_HEADERS.indexOf("Video URL")]).toBeNull();
+    expect(update!.values[SHEET_HEADERS.indexOf("Google Drive URL")]).toBeNull(); // no link known here
+    expect(update!.values[SHEET_HEADERS.indexOf("Status")]).toBe("COMPLETED");
+    const withUrl = planUpsert(existing, [row({ videoUrl: "https://youtu.be/y" })]).updates[0]!;
+    expect(withUrl.values[SHEET_HEADERS.indexOf("Video URL")]).toBe("https://youtu.be/y");
   });
 
   it("writes the header on an empty tab or the seed's A-J header, refuses foreign data in row 1", () => {
