@@ -26,8 +26,8 @@ function bootstrap(): string {
   return `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
 }
 
-/** Chunks handed over but not yet committed: enough to keep reading while the worker thread starts (~0.25 s) and to keep it busy, few enough to bound memory (~8 x 5,000 events). */
-const MAX_IN_FLIGHT = 8;
+/** Chunks handed over but not yet committed: enough to keep reading while the worker thread starts (~0.25 s) and to keep it busy, few enough to bound memory (~4 x 5,000 events). */
+const MAX_IN_FLIGHT = 4;
 
 /**
  * Reads the log from seq 1 to `target` with an ordered consumer, without decoding, and has a worker
