@@ -19,6 +19,7 @@ import { Metrics } from "./http/metrics";
 import { createRouter } from "./http/router";
 import { BatchUpdateHub } from "./live/batch-update-hub";
 import { ProgressHub } from "./live/progress-hub";
+import { WorkerDirectory } from "./live/worker-directory";
 import type { ServerServices } from "./services";
 import type { ProjectorHandle } from "./projector-handle";
 import { UploadStore } from "./uploads/upload-store";
@@ -59,7 +60,8 @@ export async function createServerApp(d: ServerAppDeps): Promise<ServerApp> {
   const metrics = new Metrics();
   const progress = new ProgressHub(d.nc, config.names);
   const batchUpdates = new BatchUpdateHub(d.projector, d.readModel, progress, logger.child({ component: "live" }));
-  const services: ServerServices = { config, readModel: d.readModel, projector: d.projector, commands, batchUpdates, progress, metrics, logger };
+  const workers = new WorkerDirectory(d.nc, config.names, config.streamReplicas);
+  const services: ServerServices = { config, readModel: d.readModel, projector: d.projector, commands, batchUpdates, progress, workers, metrics, logger };
 
   const schema = await buildAppSchema();
   const apollo = await createApollo({ schema, logger: logger.child({ component: "graphql" }), maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity });
@@ -101,7 +103,7 @@ export async function createServerApp(d: ServerAppDeps): Promise<ServerApp> {
   metrics.labelled("emberflow_consumer_ack_pending", "Events being worked on, per durable consumer.", "gauge", async () =>
     (await consumers()).map((c) => ({ labels: { consumer: c.name }, value: c.ackPending })),
   );
-  metrics.gauge("emberflow_subscriptions", "Active GraphQL subscriptions (batchUpdated + jobProgress).", () => batchUpdates.subscribers + progress.subscribers);
+  metrics.gauge("emberflow_subscriptions", "Active GraphQL subscriptions (batchUpdated, batchesChanged, queueStatsUpdated, jobProgress).", () => batchUpdates.subscribers + progress.subscribers);
   metrics.gauge("emberflow_websocket_connections", "Open graphql-ws connections.", () => ws.connections());
 
   progress.start();

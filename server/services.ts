@@ -6,6 +6,7 @@ import type { BatchUpdateHub } from "./live/batch-update-hub";
 import type { ProjectorHandle } from "./projector-handle";
 import type { ProgressHub } from "./live/progress-hub";
 import type { Metrics } from "./http/metrics";
+import type { WorkerDirectory } from "./live/worker-directory";
 
 /** What the server needs of the projector (projections/projector.ts), by shape only. */
 
@@ -17,6 +18,7 @@ export interface ServerServices {
   readonly commands: Commands;
   readonly batchUpdates: BatchUpdateHub;
   readonly progress: ProgressHub;
+  readonly workers: WorkerDirectory;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }

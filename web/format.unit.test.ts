@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
+  belongsInLoadedList,
   canCancelJob,
   canRetryDelivery,
   canRetryJob,
   formatBytes,
   formatDuration,
+  formatAgo,
   formatEta,
   isTerminalBatch,
   jobBarPercent,
   liveDetail,
+  newestFirstIndex,
   parseRoute,
   renderCount,
   routeParams,
@@ -71,5 +74,28 @@ describe("dashboard view model", () => {
     expect(uploadErrorMessage(0, "")).toMatch(/interrupted/);
     expect(uploadErrorMessage(500, "<html>")).toBe("The upload failed (HTTP 500).");
     expect(renderCount(3, 2)).toBe(6);
+  });
+
+  it("says how long ago a worker was seen, and tones live and stale workers", () => {
+    const now = Date.parse("2026-12-01T12:00:00.000Z");
+    expect(formatAgo("2026-12-01T12:00:00.500Z", now)).toBe("just now");
+    expect(formatAgo("2026-12-01T11:59:48.000Z", now)).toBe("12 s ago");
+    expect(formatAgo("2026-12-01T11:57:00.000Z", now)).toBe("3 min ago");
+    expect(formatAgo("2026-12-01T09:00:00.000Z", now)).toBe("3 h ago");
+    expect(formatAgo(null, now)).toBe("–");
+    expect(statusTone("LIVE")).toBe("ok");
+    expect(statusTone("STALE")).toBe("bad");
+  });
+
+  it("places a batch created elsewhere in a newest-first list, only within the loaded pages", () => {
+    const rows = ["2026-12-01T12:00:03.000Z", "2026-12-01T12:00:02.000Z", "2026-12-01T12:00:01.000Z"];
+    expect(newestFirstIndex(rows, "2026-12-01T12:00:04.000Z")).toBe(0);
+    expect(newestFirstIndex(rows, "2026-12-01T12:00:02.000Z")).toBe(2);
+    expect(newestFirstIndex(rows, "2026-12-01T12:00:00.000Z")).toBe(3);
+    expect(newestFirstIndex([], "2026-12-01T12:00:00.000Z")).toBe(0);
+    expect(belongsInLoadedList("2026-12-01T12:00:04.000Z", rows[2]!, true)).toBe(true);
+    expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", rows[2]!, true)).toBe(false);
+    expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", rows[2]!, false)).toBe(true);
+    expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", null, true)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@
  * Several processes (on several machines) can run the same kinds against one NATS: they share the
  * durable consumers and split the work.
  */
+import { hostname } from "node:os";
 import { connectNats } from "../core/nats/connect";
 import { EventStore } from "../core/eventlog/event-store";
 import { ensureEventStream } from "../core/eventlog/stream-setup";
@@ -11,6 +12,8 @@ import { startReactor } from "../core/consumers/reactor";
 import type { ConsumerSpec, RunningConsumer } from "../core/consumers/durable-consumer";
 import { createLogger } from "../core/log/logger";
 import { mediaRoots } from "../core/storage/media-paths";
+import { InFlightCounter, startHeartbeat } from "../core/heartbeat/heartbeat";
+import { openWorkersBucket } from "../core/heartbeat/workers-bucket";
 import { parseWorkerConfig } from "./worker-config";
 import { batchWorkflowConsumers } from "./workflow/batch-workflow";
 import { renderReactor } from "./render/render-reactor";
@@ -83,9 +86,22 @@ async function main() {
   }
 
   const running: RunningConsumer[] = [];
+  const inFlight = new InFlightCounter();
   for (const { kind, spec } of specs)
-    running.push(await startReactor(store, spec, { logger: logger.child({ component: kind }), actor: `worker:${kind}` }));
+    running.push(
+      await startReactor(store, { ...spec, handle: (event, ctx) => inFlight.track(() => spec.handle(event, ctx)) }, { logger: logger.child({ component: kind }), actor: `worker:${kind}` }),
+    );
   logger.info("workers running", { kinds: kinds.join(","), consumers: running.map((r) => r.name).join(","), nats: config.NATS_URL });
+  // announced once consuming, so "seen" means "working"; the ops view lists it (docs/architecture.md)
+  const heartbeat = await startHeartbeat(await openWorkersBucket(nc, names, { replicas: config.EVENT_STREAM_REPLICAS }), {
+    workerId: config.WORKER_ID,
+    host: hostname(),
+    pid: process.pid,
+    kinds,
+    inFlight: () => inFlight.count,
+    handled: () => running.reduce((n, r) => n + r.stats.handled, 0),
+    logger: logger.child({ component: "heartbeat" }),
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -93,6 +109,7 @@ async function main() {
     stopping = true;
     logger.info("stopping: finishing in-flight work", { signal, deadlineMs: config.SHUTDOWN_DEADLINE_MS });
     await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_DEADLINE_MS)));
+    await heartbeat.stop(); // leaves the list now instead of turning stale
     await nc.drain().catch(() => nc.close());
     logger.info("stopped");
     process.exit(0);

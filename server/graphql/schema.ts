@@ -8,6 +8,7 @@ import { JobMutationsResolver } from "./job/job-mutations.resolver";
 import { JobOutputResolver, JobResolver } from "./job/job.resolver";
 import { SubscriptionResolver } from "./subscriptions.resolver";
 import { CatalogResolver } from "./system/catalog.resolver";
+import { HealthResolver, QueueStatsResolver } from "./system/health.resolver";
 import { OperationsResolver } from "./system/operations.resolver";
 
 let built: Promise<GraphQLSchema> | null = null;
@@ -23,6 +24,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       JobMutationsResolver,
       OperationsResolver,
       CatalogResolver,
+      HealthResolver,
+      QueueStatsResolver,
       SubscriptionResolver,
     ],
     authChecker,

@@ -1,6 +1,8 @@
 /**
  * A bounded async queue that a subscription iterates. When a slow client falls behind, the oldest
  * items are dropped (progress and batch state supersede each other), so memory stays bounded.
+ * With `dedupe`, a value already waiting is not queued twice: a list of batch ids stays one entry
+ * per batch however often it changes, so a large capacity is not needed to keep every id.
  */
 export class Channel<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];
@@ -10,6 +12,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly capacity: number,
     private readonly onClose: () => void = () => {},
+    private readonly dedupe = false,
   ) {}
 
   push(value: T): void {
@@ -20,6 +23,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
       w({ value, done: false });
       return;
     }
+    if (this.dedupe && this.buffer.includes(value)) return;
     this.buffer.push(value);
     if (this.buffer.length > this.capacity) this.buffer.shift();
   }
@@ -55,14 +59,18 @@ export class Topics<T> {
   private readonly byKey = new Map<string, Set<Channel<T>>>();
   private count = 0;
 
-  subscribe(key: string, capacity: number): Channel<T> {
+  subscribe(key: string, capacity: number, dedupe = false): Channel<T> {
     const set = this.byKey.get(key) ?? new Set<Channel<T>>();
     this.byKey.set(key, set);
-    const ch: Channel<T> = new Channel<T>(capacity, () => {
-      set.delete(ch);
-      this.count--;
-      if (set.size === 0) this.byKey.delete(key);
-    });
+    const ch: Channel<T> = new Channel<T>(
+      capacity,
+      () => {
+        set.delete(ch);
+        this.count--;
+        if (set.size === 0) this.byKey.delete(key);
+      },
+      dedupe,
+    );
     set.add(ch);
     this.count++;
     return ch;

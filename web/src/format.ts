@@ -22,8 +22,8 @@ export function statusLabel(s: string): string {
 
 /** Tone for the status badge colour (also conveyed as text: colour is never the only cue). */
 export function statusTone(s: string): "ok" | "bad" | "warn" | "busy" | "idle" {
-  if (s === "COMPLETED" || s === "SUCCEEDED") return "ok";
-  if (s === "FAILED") return "bad";
+  if (s === "COMPLETED" || s === "SUCCEEDED" || s === "LIVE") return "ok";
+  if (s === "FAILED" || s === "STALE") return "bad";
   if (s === "PARTIAL" || s === "CANCELLED" || s === "RETRYING") return "warn";
   if (s === "QUEUED" || s === "PENDING" || s === "OPEN") return "idle";
   return "busy";
@@ -66,6 +66,34 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "–";
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** "just now", "12 s ago", "3 min ago", "2 h ago": how long since a worker's last heartbeat. */
+export function formatAgo(iso: string | null | undefined, now: number = Date.now()): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return "–";
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 2) return "just now";
+  if (s < 120) return `${s} s ago`;
+  if (s < 7200) return `${Math.round(s / 60)} min ago`;
+  return `${Math.round(s / 3600)} h ago`;
+}
+
+/**
+ * Whether a batch pushed by batchesChanged belongs in a newest-first list of which only the
+ * first pages are loaded: anything newer than the oldest loaded row does, and anything at all
+ * once the last page is loaded; an older one would arrive with "Load more" anyway.
+ */
+export function belongsInLoadedList(createdAt: string, oldestLoaded: string | null, hasMore: boolean): boolean {
+  if (!hasMore || oldestLoaded === null) return true;
+  return Date.parse(createdAt) >= Date.parse(oldestLoaded);
+}
+
+/** Index at which a batch goes in a list sorted newest first (after rows created at the same time). */
+export function newestFirstIndex(createdAts: readonly string[], createdAt: string): number {
+  const t = Date.parse(createdAt);
+  const i = createdAts.findIndex((c) => Date.parse(c) < t);
+  return i === -1 ? createdAts.length : i;
 }
 
 /** A live tick for a job (from jobProgress). */

@@ -94,7 +94,7 @@ export type VideoCodec =
   | 'H264'
   | 'HEVC';
 
-export type DashBatchSummaryFragment = { id: string, name: string, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } };
+export type DashBatchSummaryFragment = { id: string, name: string, version: number, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } };
 
 export type DashJobFragment = { id: string, index: number, fileName: string, status: JobStatus, progress: number, attempts: number, outputs: Array<{ format: OutputFormat, fileName: string, bytes: number, codec: string, width: number, height: number, durationSeconds: number, driveUrl: string | null, url: string, posterUrl: string | null }>, transcript: { text: string, language: string, durationSeconds: number, description: string } | null, error: { code: string, message: string, stage: string } | null };
 
@@ -161,7 +161,7 @@ export type DashBatchesQueryVariables = Exact<{
 }>;
 
 
-export type DashBatchesQuery = { batches: { totalCount: number, edges: Array<{ cursor: string | null, node: { id: string, name: string, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DashBatchesQuery = { batches: { totalCount: number, edges: Array<{ cursor: string | null, node: { id: string, name: string, version: number, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DashBatchQueryVariables = Exact<{
   id: string | number;
@@ -171,10 +171,19 @@ export type DashBatchQueryVariables = Exact<{
 
 export type DashBatchQuery = { batch: { version: number, id: string, name: string, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, options: { transcribe: boolean, syncToDrive: boolean, notify: boolean, exportToSheets: boolean, quality: Quality, fps: number }, jobs: Array<{ id: string, index: number, fileName: string, status: JobStatus, progress: number, attempts: number, outputs: Array<{ format: OutputFormat, fileName: string, bytes: number, codec: string, width: number, height: number, durationSeconds: number, driveUrl: string | null, url: string, posterUrl: string | null }>, transcript: { text: string, language: string, durationSeconds: number, description: string } | null, error: { code: string, message: string, stage: string } | null }>, deliveries: Array<{ id: string, integration: string, target: string, status: DeliveryStatus, attempts: number, lastError: string | null, jobId: string | null, updatedAt: string }>, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } | null };
 
+export type DashQueueStatsFragment = { position: number, openDeadLetters: number, projector: { position: number, logPosition: number, lag: number }, batches: { QUEUED: number, RUNNING: number, COMPLETED: number, PARTIAL: number, FAILED: number, CANCELLED: number }, jobs: { QUEUED: number, RENDERING: number, TRANSCRIBING: number, RETRYING: number, COMPLETED: number, FAILED: number, CANCELLED: number } };
+
 export type DashOperationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashOperationsQuery = { queueStats: { position: number, openDeadLetters: number, batches: { QUEUED: number, RUNNING: number, COMPLETED: number, PARTIAL: number, FAILED: number, CANCELLED: number }, jobs: { QUEUED: number, RENDERING: number, TRANSCRIBING: number, RETRYING: number, COMPLETED: number, FAILED: number, CANCELLED: number } }, deadLetters: Array<{ id: string, consumer: string, eventType: string, aggregateId: string, error: string, deliveries: number, status: DeadLetterStatus, createdAt: string, updatedAt: string }> };
+export type DashOperationsQuery = { queueStats: { position: number, openDeadLetters: number, projector: { position: number, logPosition: number, lag: number }, batches: { QUEUED: number, RUNNING: number, COMPLETED: number, PARTIAL: number, FAILED: number, CANCELLED: number }, jobs: { QUEUED: number, RENDERING: number, TRANSCRIBING: number, RETRYING: number, COMPLETED: number, FAILED: number, CANCELLED: number } }, deadLetters: Array<{ id: string, consumer: string, eventType: string, aggregateId: string, error: string, deliveries: number, status: DeadLetterStatus, createdAt: string, updatedAt: string }>, projector: { position: number, logPosition: number, lag: number }, workers: Array<{ id: string, workerId: string, host: string, pid: number, kinds: Array<string>, startedAt: string, lastSeenAt: string, stale: boolean, inFlight: number | null, handled: number | null }> };
+
+export type DashHealthFragment = { projector: { position: number, logPosition: number, lag: number }, workers: Array<{ id: string, workerId: string, host: string, pid: number, kinds: Array<string>, startedAt: string, lastSeenAt: string, stale: boolean, inFlight: number | null, handled: number | null }> };
+
+export type DashHealthQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashHealthQuery = { projector: { position: number, logPosition: number, lag: number }, workers: Array<{ id: string, workerId: string, host: string, pid: number, kinds: Array<string>, startedAt: string, lastSeenAt: string, stale: boolean, inFlight: number | null, handled: number | null }> };
 
 export type DashBatchEventsQueryVariables = Exact<{
   batchId: string | number;
@@ -197,7 +206,7 @@ export type DashBatchSummaryUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DashBatchSummaryUpdatedSubscription = { batchUpdated: { id: string, name: string, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } | null };
+export type DashBatchSummaryUpdatedSubscription = { batchUpdated: { id: string, name: string, version: number, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } | null };
 
 export type DashJobProgressSubscriptionVariables = Exact<{
   batchId: string | number;
@@ -205,6 +214,18 @@ export type DashJobProgressSubscriptionVariables = Exact<{
 
 
 export type DashJobProgressSubscription = { jobProgress: { jobId: string, stage: string | null, format: OutputFormat | null, percent: number, etaSeconds: number | null, status: JobStatus | null, source: ProgressSource, at: string } };
+
+export type DashBatchesChangedSubscriptionVariables = Exact<{
+  status?: BatchStatus | null | undefined;
+}>;
+
+
+export type DashBatchesChangedSubscription = { batchesChanged: { id: string, name: string, version: number, status: BatchStatus, template: Template, formats: Array<OutputFormat>, createdAt: string, completedAt: string | null, progress: number, counts: { total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number } } };
+
+export type DashQueueStatsUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashQueueStatsUpdatedSubscription = { queueStatsUpdated: { position: number, openDeadLetters: number, projector: { position: number, logPosition: number, lag: number }, batches: { QUEUED: number, RUNNING: number, COMPLETED: number, PARTIAL: number, FAILED: number, CANCELLED: number }, jobs: { QUEUED: number, RENDERING: number, TRANSCRIBING: number, RETRYING: number, COMPLETED: number, FAILED: number, CANCELLED: number } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -228,6 +249,7 @@ export const DashBatchSummaryFragmentDoc = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -306,6 +328,7 @@ export const DashBatchDetailFragmentDoc = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -352,6 +375,55 @@ fragment DashJob on Job {
     stage
   }
 }`, {"fragmentName":"DashBatchDetail"}) as unknown as TypedDocumentString<DashBatchDetailFragment, unknown>;
+export const DashQueueStatsFragmentDoc = new TypedDocumentString(`
+    fragment DashQueueStats on QueueStats {
+  position
+  openDeadLetters
+  projector {
+    position
+    logPosition
+    lag
+  }
+  batches {
+    QUEUED
+    RUNNING
+    COMPLETED
+    PARTIAL
+    FAILED
+    CANCELLED
+  }
+  jobs {
+    QUEUED
+    RENDERING
+    TRANSCRIBING
+    RETRYING
+    COMPLETED
+    FAILED
+    CANCELLED
+  }
+}
+    `, {"fragmentName":"DashQueueStats"}) as unknown as TypedDocumentString<DashQueueStatsFragment, unknown>;
+export const DashHealthFragmentDoc = new TypedDocumentString(`
+    fragment DashHealth on Query {
+  projector {
+    position
+    logPosition
+    lag
+  }
+  workers {
+    id
+    workerId
+    host
+    pid
+    kinds
+    startedAt
+    lastSeenAt
+    stale
+    inFlight
+    handled
+  }
+}
+    `, {"fragmentName":"DashHealth"}) as unknown as TypedDocumentString<DashHealthFragment, unknown>;
 export const DashCreateBatchDocument = new TypedDocumentString(`
     mutation DashCreateBatch($input: CreateBatchInput!) {
   createBatch(input: $input) {
@@ -441,6 +513,7 @@ export const DashBatchesDocument = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -465,6 +538,7 @@ export const DashBatchDocument = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -539,25 +613,7 @@ fragment DashBatchDetail on Batch {
 export const DashOperationsDocument = new TypedDocumentString(`
     query DashOperations {
   queueStats {
-    position
-    openDeadLetters
-    batches {
-      QUEUED
-      RUNNING
-      COMPLETED
-      PARTIAL
-      FAILED
-      CANCELLED
-    }
-    jobs {
-      QUEUED
-      RENDERING
-      TRANSCRIBING
-      RETRYING
-      COMPLETED
-      FAILED
-      CANCELLED
-    }
+    ...DashQueueStats
   }
   deadLetters(first: 100) {
     id
@@ -570,8 +626,76 @@ export const DashOperationsDocument = new TypedDocumentString(`
     createdAt
     updatedAt
   }
+  ...DashHealth
 }
-    `) as unknown as TypedDocumentString<DashOperationsQuery, DashOperationsQueryVariables>;
+    fragment DashQueueStats on QueueStats {
+  position
+  openDeadLetters
+  projector {
+    position
+    logPosition
+    lag
+  }
+  batches {
+    QUEUED
+    RUNNING
+    COMPLETED
+    PARTIAL
+    FAILED
+    CANCELLED
+  }
+  jobs {
+    QUEUED
+    RENDERING
+    TRANSCRIBING
+    RETRYING
+    COMPLETED
+    FAILED
+    CANCELLED
+  }
+}
+fragment DashHealth on Query {
+  projector {
+    position
+    logPosition
+    lag
+  }
+  workers {
+    id
+    workerId
+    host
+    pid
+    kinds
+    startedAt
+    lastSeenAt
+    stale
+    inFlight
+    handled
+  }
+}`) as unknown as TypedDocumentString<DashOperationsQuery, DashOperationsQueryVariables>;
+export const DashHealthDocument = new TypedDocumentString(`
+    query DashHealth {
+  ...DashHealth
+}
+    fragment DashHealth on Query {
+  projector {
+    position
+    logPosition
+    lag
+  }
+  workers {
+    id
+    workerId
+    host
+    pid
+    kinds
+    startedAt
+    lastSeenAt
+    stale
+    inFlight
+    handled
+  }
+}`) as unknown as TypedDocumentString<DashHealthQuery, DashHealthQueryVariables>;
 export const DashBatchEventsDocument = new TypedDocumentString(`
     query DashBatchEvents($batchId: ID!, $after: Int) {
   events(aggregateId: $batchId, after: $after, first: 500) {
@@ -594,6 +718,7 @@ export const DashBatchUpdatedDocument = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -674,6 +799,7 @@ export const DashBatchSummaryUpdatedDocument = new TypedDocumentString(`
     fragment DashBatchSummary on Batch {
   id
   name
+  version
   status
   template
   formats
@@ -703,3 +829,60 @@ export const DashJobProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashJobProgressSubscription, DashJobProgressSubscriptionVariables>;
+export const DashBatchesChangedDocument = new TypedDocumentString(`
+    subscription DashBatchesChanged($status: BatchStatus) {
+  batchesChanged(status: $status) {
+    ...DashBatchSummary
+  }
+}
+    fragment DashBatchSummary on Batch {
+  id
+  name
+  version
+  status
+  template
+  formats
+  createdAt
+  completedAt
+  progress
+  counts {
+    total
+    queued
+    running
+    succeeded
+    failed
+    cancelled
+  }
+}`) as unknown as TypedDocumentString<DashBatchesChangedSubscription, DashBatchesChangedSubscriptionVariables>;
+export const DashQueueStatsUpdatedDocument = new TypedDocumentString(`
+    subscription DashQueueStatsUpdated {
+  queueStatsUpdated {
+    ...DashQueueStats
+  }
+}
+    fragment DashQueueStats on QueueStats {
+  position
+  openDeadLetters
+  projector {
+    position
+    logPosition
+    lag
+  }
+  batches {
+    QUEUED
+    RUNNING
+    COMPLETED
+    PARTIAL
+    FAILED
+    CANCELLED
+  }
+  jobs {
+    QUEUED
+    RENDERING
+    TRANSCRIBING
+    RETRYING
+    COMPLETED
+    FAILED
+    CANCELLED
+  }
+}`) as unknown as TypedDocumentString<DashQueueStatsUpdatedSubscription, DashQueueStatsUpdatedSubscriptionVariables>;

@@ -1,7 +1,7 @@
 import { onReconnect, request, subscribe } from "../api";
 import { h, progressBar, replaceChildren, setProgress, setText } from "../dom";
-import { BATCH_STATUSES, formatPercent, formatTime, isTerminalBatch, statusLabel, statusTone } from "../format";
-import { DashBatchesDocument, DashBatchSummaryUpdatedDocument, type BatchStatus, type DashBatchSummaryFragment } from "../generated/graphql";
+import { BATCH_STATUSES, belongsInLoadedList, formatPercent, formatTime, isTerminalBatch, newestFirstIndex, statusLabel, statusTone } from "../format";
+import { DashBatchesChangedDocument, DashBatchesDocument, DashBatchSummaryUpdatedDocument, type BatchStatus, type DashBatchSummaryFragment } from "../generated/graphql";
 import type { View } from "./view";
 
 const PAGE = 20;
@@ -10,9 +10,13 @@ export function statusBadge(status: string): HTMLSpanElement {
   return h("span", { class: `badge ${statusTone(status)}`, "data-status": status }, statusLabel(status));
 }
 
-/** Batch history from the API (survives reloads), filterable by status, live through batchUpdated. */
+/**
+ * Batch history from the API (survives reloads), filterable by status. Rows shown update through
+ * batchUpdated; batches created or changed elsewhere (CLI, another tab, n8n) come in through one
+ * batchesChanged(status) subscription, opened before each load so nothing created meanwhile is lost.
+ */
 export const batchesView: View = (root) => {
-  const rows = new Map<string, { el: HTMLLIElement; update: (b: DashBatchSummaryFragment) => void; unsubscribe: (() => void) | null }>();
+  const rows = new Map<string, { el: HTMLLIElement; createdAt: string; update: (b: DashBatchSummaryFragment) => void; unsubscribe: (() => void) | null }>();
   const list = h("ul", { class: "batch-list", "aria-label": "Batches" });
   const status = h("p", { class: "muted", role: "status" });
   const more = h("button", { type: "button", hidden: true, onclick: () => void load(true) }, "Load more");
@@ -23,7 +27,12 @@ export const batchesView: View = (root) => {
     ...BATCH_STATUSES.map((s) => h("option", { value: s }, statusLabel(s))),
   );
   let after: string | null = null;
+  let hasMore = false;
+  let total = 0;
   let loadSeq = 0;
+  /** Pushes that came while a load was in flight: replayed after it, as the load may predate them. */
+  let pending: DashBatchSummaryFragment[] | null = null;
+  let stopChanges: (() => void) | null = null;
 
   replaceChildren(
     root,
@@ -51,7 +60,11 @@ export const batchesView: View = (root) => {
       counts,
       h("time", { datetime: b.createdAt, class: "muted" }, formatTime(b.createdAt)),
     );
+    let version = b.version;
     const update = (n: DashBatchSummaryFragment) => {
+      // pushes from two subscriptions and a load may cross: never go back to an older state
+      if (n.version < version) return;
+      version = n.version;
       if (badge.firstElementChild?.getAttribute("data-status") !== n.status) replaceChildren(badge, statusBadge(n.status));
       setProgress(bar, n.progress);
       setText(pct, formatPercent(n.progress));
@@ -62,18 +75,34 @@ export const batchesView: View = (root) => {
     return { el, update };
   }
 
-  function show(b: DashBatchSummaryFragment): void {
+  function show(b: DashBatchSummaryFragment, at?: number): void {
     const existing = rows.get(b.id);
     if (existing) return existing.update(b);
-    const r = { ...row(b), unsubscribe: null as (() => void) | null };
+    const r = { ...row(b), createdAt: b.createdAt, unsubscribe: null as (() => void) | null };
     rows.set(b.id, r);
-    list.append(r.el);
+    list.insertBefore(r.el, at === undefined ? null : (list.children[at] ?? null));
     if (!isTerminalBatch(b.status))
       r.unsubscribe = subscribe(DashBatchSummaryUpdatedDocument, { id: b.id }, (d) => {
         if (!d.batchUpdated) return;
         if (filter.value && d.batchUpdated.status !== filter.value) setText(status, `${d.batchUpdated.name} is now ${statusLabel(d.batchUpdated.status)}.`);
         r.update(d.batchUpdated);
       });
+  }
+
+  /** A batch from batchesChanged: a row we show updates; a new one is put in its place when it falls within the loaded pages. */
+  function changed(b: DashBatchSummaryFragment): void {
+    if (pending) return void pending.push(b);
+    if (rows.has(b.id)) return rows.get(b.id)!.update(b);
+    const shown = Array.from(list.children, (el) => rows.get((el as HTMLElement).dataset.batchId ?? "")?.createdAt ?? "");
+    if (!belongsInLoadedList(b.createdAt, shown.at(-1) ?? null, hasMore)) return;
+    show(b, newestFirstIndex(shown, b.createdAt));
+    total++;
+    setText(status, `New batch ${b.name}. ${rows.size} of ${total} batches`);
+  }
+
+  function listen(): void {
+    stopChanges?.();
+    stopChanges = subscribe(DashBatchesChangedDocument, { status: (filter.value || null) as BatchStatus | null }, (d) => changed(d.batchesChanged));
   }
 
   function clear(): void {
@@ -84,7 +113,11 @@ export const batchesView: View = (root) => {
 
   async function load(append: boolean): Promise<void> {
     const seq = ++loadSeq;
-    if (!append) after = null;
+    if (!append) {
+      after = null;
+      listen(); // before the query: a batch created while it runs is pushed, then replayed below
+    }
+    pending ??= [];
     setText(status, "Loading batches…");
     try {
       const d = await request(DashBatchesDocument, { first: PAGE, after, status: (filter.value || null) as BatchStatus | null });
@@ -92,10 +125,18 @@ export const batchesView: View = (root) => {
       if (!append) clear();
       for (const e of d.batches.edges) show(e.node);
       after = d.batches.pageInfo.endCursor;
-      more.hidden = !d.batches.pageInfo.hasNextPage;
-      setText(status, d.batches.totalCount === 0 ? "No batches yet: start one under New batch." : `${rows.size} of ${d.batches.totalCount} batches`);
+      hasMore = d.batches.pageInfo.hasNextPage;
+      total = d.batches.totalCount;
+      more.hidden = !hasMore;
+      setText(status, total === 0 ? "No batches yet: start one under New batch." : `${rows.size} of ${total} batches`);
     } catch (e) {
       if (seq === loadSeq) setText(status, `Could not load batches: ${(e as Error).message}`);
+    } finally {
+      if (seq === loadSeq) {
+        const replay = pending ?? [];
+        pending = null;
+        for (const b of replay) changed(b);
+      }
     }
   }
 
@@ -103,6 +144,7 @@ export const batchesView: View = (root) => {
   const offReconnect = onReconnect(() => void load(false));
   return () => {
     offReconnect();
+    stopChanges?.();
     clear();
   };
 };

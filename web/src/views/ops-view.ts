@@ -1,26 +1,38 @@
-import { authHeader, onReconnect, request } from "../api";
+import { onReconnect, request, subscribe } from "../api";
 import { h, replaceChildren, setText } from "../dom";
 import { formatTime, statusLabel } from "../format";
-import { DashOperationsDocument, DashRetryDeadLetterDocument, type DashOperationsQuery } from "../generated/graphql";
+import {
+  DashHealthDocument,
+  DashOperationsDocument,
+  DashQueueStatsUpdatedDocument,
+  DashRetryDeadLetterDocument,
+  type DashHealthFragment,
+  type DashOperationsQuery,
+  type DashQueueStatsFragment,
+} from "../generated/graphql";
 import { statusBadge } from "./batches-view";
 import type { View } from "./view";
+import { workersTable } from "./workers-table";
 
-const REFRESH_MS = 5000;
+/**
+ * Workers and projector lag are re-read on this timer: heartbeats are themselves periodic and
+ * "stale" is a matter of time passing, so there is no event a subscription could push.
+ */
+const HEALTH_REFRESH_MS = 10_000;
 
-interface Readiness {
-  status: string;
-  nats: string;
-  projectorLag: number | null;
-  position: number | null;
-}
-
-/** Operations: queue statistics, projector lag (GET /readyz), dead letters with retry. */
+/**
+ * Operations: queue statistics (live through queueStatsUpdated, which the server pushes after
+ * projected changes at most once a second), projector lag and workers seen (a modest refresh),
+ * dead letters with retry (re-read when the open count changes).
+ */
 export const opsView: View = (root) => {
   const stats = h("div", { class: "stats" });
   const lag = h("p", { class: "muted" });
+  const workers = h("div", {});
   const dead = h("div", {});
   const status = h("p", { class: "muted", role: "status" });
   const refresh = h("button", { type: "button", onclick: () => void load() }, "Refresh");
+  let openDeadLetters: number | null = null;
   replaceChildren(
     root,
     h(
@@ -31,6 +43,7 @@ export const opsView: View = (root) => {
       lag,
       stats,
     ),
+    h("section", { class: "card", "aria-labelledby": "workers-title" }, h("h2", { id: "workers-title" }, "Workers seen"), workers),
     h("section", { class: "card", "aria-labelledby": "dead-title" }, h("h2", { id: "dead-title" }, "Dead letters"), dead),
   );
 
@@ -42,8 +55,24 @@ export const opsView: View = (root) => {
       h("tbody", {}, ...Object.entries(counts).filter(([k]) => k !== "__typename").map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, statusLabel(k)), h("td", {}, v)))),
     );
 
+  function renderStats(q: DashQueueStatsFragment): void {
+    replaceChildren(stats, countTable("Batches", q.batches), countTable("Jobs", q.jobs));
+    renderLag(q.projector);
+  }
+
+  function renderLag(p: DashHealthFragment["projector"]): void {
+    setText(lag, `Read model at stream position ${p.position} · projector lag ${p.lag} events (log at position ${p.logPosition})`);
+  }
+
+  function renderHealth(d: DashHealthFragment): void {
+    renderLag(d.projector);
+    replaceChildren(workers, workersTable(d.workers));
+  }
+
   function render(d: DashOperationsQuery): void {
-    replaceChildren(stats, countTable("Batches", d.queueStats.batches), countTable("Jobs", d.queueStats.jobs));
+    openDeadLetters = d.queueStats.openDeadLetters;
+    renderStats(d.queueStats);
+    renderHealth(d);
     const letters = d.deadLetters;
     if (letters.length === 0) return replaceChildren(dead, h("p", { class: "muted" }, "Nothing has given up. Dead letters appear here when a consumer exhausts its attempts."));
     replaceChildren(
@@ -98,34 +127,33 @@ export const opsView: View = (root) => {
 
   async function load(): Promise<void> {
     try {
-      const [d, ready] = await Promise.all([request(DashOperationsDocument), readiness()]);
-      render(d);
-      setText(
-        lag,
-        `Read model at stream position ${d.queueStats.position}` +
-          (ready ? ` · projector lag ${ready.projectorLag ?? "unknown"} events · NATS ${ready.nats} · node ${ready.status}` : ""),
-      );
+      render(await request(DashOperationsDocument));
       setText(status, `Updated ${formatTime(new Date().toISOString())}`);
     } catch (e) {
       setText(status, `Could not load operations data: ${(e as Error).message}`);
     }
   }
 
+  async function loadHealth(): Promise<void> {
+    try {
+      renderHealth(await request(DashHealthDocument));
+    } catch (e) {
+      setText(status, `Could not load workers: ${(e as Error).message}`);
+    }
+  }
+
   void load();
-  // queue statistics have no subscription: this view alone refreshes on a timer
-  const timer = setInterval(() => void load(), REFRESH_MS);
+  // graphql-ws re-subscribes this after a drop; onReconnect below refetches what was missed meanwhile
+  const stopStats = subscribe(DashQueueStatsUpdatedDocument, {}, (d) => {
+    const q = d.queueStatsUpdated;
+    renderStats(q);
+    if (openDeadLetters !== null && q.openDeadLetters !== openDeadLetters) void load(); // a dead letter came or went
+  });
+  const timer = setInterval(() => void loadHealth(), HEALTH_REFRESH_MS);
   const offReconnect = onReconnect(() => void load());
   return () => {
+    stopStats();
     clearInterval(timer);
     offReconnect();
   };
 };
-
-async function readiness(): Promise<Readiness | null> {
-  try {
-    const res = await fetch("/readyz", { headers: authHeader() });
-    return (await res.json()) as Readiness;
-  } catch {
-    return null;
-  }
-}
