@@ -4,7 +4,8 @@
  * Environment fallbacks: DATA_DIR, NATS_URL, NATS_TOKEN, EVENT_STREAM, EVENT_SUBJECT_PREFIX.
  * Without a NATS URL it uses the embedded event log of DATA_DIR, as `npm start` does: the running
  * one if `npm start` is up, or else a nats-server it starts on DATA_DIR/nats for the rebuild.
- * Stop the server first (or have it call rebuildAndSwap itself): the swap replaces the file under it.
+ * Stop the server first (or have it call rebuildAndSwap itself): a file another process has open is
+ * not swapped (the rebuild says so and exits non-zero; the live file is untouched).
  * With --no-swap the rebuilt file is left next to the live one for inspection.
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -16,7 +17,7 @@ import { startLocalNatsServer, type LocalNatsServer } from "../core/nats/local-s
 import { EventStore } from "../core/eventlog/event-store";
 import { DEFAULT_EVENT_LOG_NAMES } from "../core/eventlog/subjects";
 import { readModelPath } from "./read-model";
-import { rebuildReadModel, swapReadModelFile, type RebuildProgress } from "./rebuild";
+import { assertReadModelNotInUse, rebuildReadModel, removeDatabaseFiles, swapReadModelFile, type RebuildProgress } from "./rebuild";
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +69,12 @@ async function main() {
     if (values["no-swap"]) {
       process.stdout.write(`rebuild: done, left at ${result.file} (not swapped)\n`);
       return;
+    }
+    try {
+      assertReadModelNotInUse(file);
+    } catch (err) {
+      removeDatabaseFiles(result.file);
+      throw err;
     }
     swapReadModelFile(result.file, file);
     process.stdout.write(`rebuild: done, ${file} now at seq ${result.position}; restart the server to read it\n`);

@@ -1,4 +1,5 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
 import type { EventStore } from "../core/eventlog/event-store";
 import { openReadModel, type ReadModel } from "./read-model";
 import { feedRebuildWorker } from "./rebuild-feed";
@@ -85,6 +86,33 @@ export function removeDatabaseFiles(path: string): void {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
 }
 
+/** Thrown when the live read-model file is still open elsewhere (a running server). */
+export class ReadModelInUseError extends Error {
+  override readonly name = "ReadModelInUseError";
+}
+
+/**
+ * Refuses when another connection (a running server, in any process) has the live file open: the
+ * swap would replace the file under it, and it would go on serving the old one. Leaving WAL needs
+ * the only connection to the file, so asking for it is the question "is anyone else here?"; when
+ * nobody is, the change is harmless, as the file is about to be replaced.
+ */
+export function assertReadModelNotInUse(livePath: string): void {
+  if (!existsSync(livePath)) return;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(livePath, { fileMustExist: true, timeout: 0 });
+    const mode = db.pragma("journal_mode = DELETE", { simple: true });
+    if (mode !== "delete") throw new Error(`journal mode stayed ${String(mode)}`);
+  } catch (err) {
+    throw new ReadModelInUseError(
+      `${livePath} is open in another process (a running server?): stop it, then rebuild again, or pass --no-swap and swap while it is stopped. (${(err as Error).message})`,
+    );
+  } finally {
+    db?.close();
+  }
+}
+
 /**
  * Moves a rebuilt file over the live one (rename is atomic on one filesystem). The live file's
  * -wal/-shm go first: left behind, SQLite would replay the old WAL into the new file. Nothing may
@@ -105,6 +133,12 @@ export interface RebuildAndSwapOptions extends RebuildOptions {
 export async function rebuildAndSwap(o: RebuildAndSwapOptions): Promise<{ result: RebuildResult; readModel: ReadModel }> {
   const built = await rebuildReadModel(o);
   await o.beforeSwap?.();
+  try {
+    assertReadModelNotInUse(o.path);
+  } catch (err) {
+    removeDatabaseFiles(built.file);
+    throw err;
+  }
   swapReadModelFile(built.file, o.path);
   return { result: { ...built, file: o.path }, readModel: openReadModel(o.path) };
 }

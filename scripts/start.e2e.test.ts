@@ -59,6 +59,11 @@ describe("npm start (scripts/start.ts)", () => {
       const rebuilt = await run(process.execPath, ["--import", "tsx", "projections/rebuild-cli.ts", "--no-swap"], { cwd: ROOT, env });
       expect(rebuilt.stdout).toContain(`at ${natsUrl![1]}`);
       expect(rebuilt.stdout).toContain("not swapped");
+      // swapping under the running server is refused, and the live file stays as it was
+      const refused = await run(process.execPath, ["--import", "tsx", "projections/rebuild-cli.ts"], { cwd: ROOT, env }).catch((e: { code: number; stderr: string }) => e);
+      expect((refused as { code: number }).code).toBe(1);
+      expect((refused as { stderr: string }).stderr).toMatch(/is open in another process \(a running server\?\): stop it/);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
 
       process.kill(-launcher.pid!, "SIGINT");
       expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 45_000))])).toBe(0);

@@ -9,7 +9,7 @@ import { allEvents, type EventLogNames } from "./subjects";
 
 export interface EventStreamOptions {
   readonly names: EventLogNames;
-  /** 1 on one machine, 3 on a cluster (docker-compose). */
+  /** 1 on one machine, 3 on a cluster (docker-compose). Raised in place, never lowered. */
   readonly replicas: number;
   /** Dedup window for Nats-Msg-Id; idempotency beyond it comes from keyed ids and OCC. */
   readonly duplicateWindowMs?: number;
@@ -52,7 +52,10 @@ export async function ensureEventStream(jsm: JetStreamManager, o: EventStreamOpt
     throw new Error(`Stream ${o.names.stream} has ${current.retention} retention, which removes messages once consumed; the event log needs limits retention. Migrate it by hand.`);
   // subjects someone else added to the stream stay: ours are added, never swapped in for theirs
   const subjects = [...new Set([...(current.subjects ?? []), ...wanted.subjects!])];
-  const target = { ...wanted, subjects };
+  // replicas only go up: a node started without EVENT_STREAM_REPLICAS against a cluster must not
+  // quietly turn the R3 event log into R1 (lowering them is an operator's decision, made by hand)
+  const num_replicas = Math.max(current.num_replicas ?? 1, o.replicas);
+  const target = { ...wanted, subjects, num_replicas };
   const changed = (Object.keys(target) as (keyof StreamConfig)[]).filter((k) => JSON.stringify(current![k]) !== JSON.stringify(target[k]));
   if (changed.length === 0) return "unchanged";
   await jsm.streams.update(o.names.stream, { ...current, ...target });

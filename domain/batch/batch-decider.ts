@@ -43,6 +43,19 @@ function completion(s: BatchState, counts: BatchCounts): BatchCompleted {
   return { type: "BatchCompleted", data: { outcome: outcomeOf(counts, s.cancelRequested), counts } };
 }
 
+/** The settle of a job that is not settled at this generation yet, and the completion when it is the last. */
+function settleNew(s: BatchState, batch: BatchCreated["data"], command: Extract<BatchCommand, { type: "SettleJob" }>): BatchEvent[] {
+  const settled: BatchEvent = {
+    type: "BatchJobSettled",
+    data: { jobId: command.jobId, outcome: command.outcome, generation: command.generation },
+  };
+  // decided on sizes, not on an evolved copy: O(1) per settle (counting runs once, at completion)
+  if (s.settled.size + 1 < batch.items.length) return [settled];
+  const before = countsOf(s);
+  const counts = { ...before, [command.outcome]: before[command.outcome] + 1 };
+  return [settled, completion(s, counts)];
+}
+
 function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
   if (command.type === "CreateBatch") {
     if (s.created) throw conflict(`Batch ${command.batchId} already exists.`);
@@ -66,21 +79,21 @@ function decide(command: BatchCommand, s: BatchState): BatchEvent[] {
   switch (command.type) {
     case "SettleJob": {
       if (!s.jobIds.has(command.jobId)) return [];
-      // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once.
-      // One repair: appends of several events are chained, not atomic, so a writer slipping in
-      // between BatchJobSettled and BatchCompleted can leave every job settled on an OPEN batch;
-      // the redelivered settle then declares the completion that was lost (once: status moves on).
-      if (s.settled.has(command.jobId)) return s.status === "OPEN" && s.settled.size === batch.items.length ? [completion(s, countsOf(s))] : [];
-      if (command.generation < (s.generations.get(command.jobId) ?? 0)) return []; // outcome of a run that was retried since
-      const settled: BatchEvent = {
-        type: "BatchJobSettled",
-        data: { jobId: command.jobId, outcome: command.outcome, generation: command.generation },
-      };
-      // decided on sizes, not on an evolved copy: O(1) per settle (counting runs once, at completion)
-      if (s.settled.size + 1 < batch.items.length) return [settled];
-      const before = countsOf(s);
-      const counts = { ...before, [command.outcome]: before[command.outcome] + 1 };
-      return [settled, completion(s, counts)];
+      const known = s.generations.get(command.jobId) ?? 0;
+      if (command.generation < known) return []; // outcome of a run that was retried since
+      if (s.settled.has(command.jobId)) {
+        // settling twice is a redelivery, not a new fact: this is what makes completion exactly-once.
+        // One repair: appends of several events are chained, not atomic, so a writer slipping in
+        // between BatchJobSettled and BatchCompleted can leave every job settled on an OPEN batch;
+        // the redelivered settle then declares the completion that was lost (once: status moves on).
+        if (command.generation === known) return s.status === "OPEN" && s.settled.size === batch.items.length ? [completion(s, countsOf(s))] : [];
+        // A retried job finished before its JobRetried reached the workflow (two instances share the
+        // settle consumer, or the reopen waits for a redelivery): reopen and settle in one decision,
+        // or the late ReopenJob would drop this settle and leave the batch open for ever.
+        const reopened: BatchEvent = { type: "BatchJobReopened", data: { jobId: command.jobId, generation: command.generation } };
+        return [reopened, ...settleNew(evolve(s, reopened), batch, command)];
+      }
+      return settleNew(s, batch, command);
     }
     case "ReopenJob":
       if (command.generation <= (s.generations.get(command.jobId) ?? 0)) return [];

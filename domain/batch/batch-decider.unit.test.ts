@@ -120,6 +120,19 @@ describe("batch decider: completion (the workflow's fan-in)", () => {
     given(reopenedFirst).when({ type: "SettleJob", jobId: "j1", outcome: "succeeded", generation: 1 }).thenTypes(["BatchJobSettled", "BatchCompleted"]);
   });
 
+  it("settles a retried job whose new outcome arrives before its JobRetried (reopen and settle together; the late reopen adds nothing)", () => {
+    const failedDone = { type: "BatchCompleted", data: { outcome: "PARTIAL", counts: { total: 2, succeeded: 1, failed: 1, cancelled: 0 } } } as BatchEvent;
+    const history = [created(2), settled("j1", "succeeded"), settled("j2", "failed"), failedDone];
+    const reopened = { type: "BatchJobReopened", data: { jobId: "j2", generation: 1 } } as BatchEvent;
+    const settledAgain = { type: "BatchJobSettled", data: { jobId: "j2", outcome: "succeeded", generation: 1 } } as BatchEvent;
+    const completedAgain = { type: "BatchCompleted", data: { outcome: "COMPLETED", counts: { total: 2, succeeded: 2, failed: 0, cancelled: 0 } } } as BatchEvent;
+    given(history).when({ type: "SettleJob", jobId: "j2", outcome: "succeeded", generation: 1 }).then([reopened, settledAgain, completedAgain]);
+    const after = [...history, reopened, settledAgain, completedAgain];
+    given(after).when({ type: "ReopenJob", jobId: "j2", generation: 1 }).then([]);
+    given(after).when({ type: "SettleJob", jobId: "j2", outcome: "succeeded", generation: 1 }).then([]);
+    expect(fold(batchDecider, after).status).toBe("COMPLETED");
+  });
+
   it("cancels an open batch once and refuses to cancel a finished one", () => {
     given([created(1)]).when({ type: "CancelBatch", reason: "user" }).then([{ type: "BatchCancelRequested", data: { reason: "user" } }]);
     given([created(1), { type: "BatchCancelRequested", data: { reason: "user" } }]).when({ type: "CancelBatch", reason: "again" }).then([]);

@@ -40,6 +40,16 @@ function requireJob(s: JobState): JobQueued["data"] {
   return s.queued;
 }
 
+/**
+ * A part recorded again (a redelivery, or the same decision again after a conflict). Appends of
+ * several events are chained, not atomic: a writer slipping in between OutputRendered and its
+ * JobCompleted (a JobAttemptFailed, say) leaves a job with all its work done that never completes.
+ * Deciding again then declares the completion that was lost; otherwise the part adds nothing.
+ */
+function completionLost(s: JobState, job: JobQueued["data"]): JobEvent[] {
+  return workDone(s) ? [{ type: "JobCompleted", data: { batchId: job.batchId, generation: s.generation } }] : [];
+}
+
 function decide(command: JobCommand, s: JobState): JobEvent[] {
   if (command.type === "QueueJob") {
     if (s.queued) return []; // the workflow may queue twice after a crash; the first one stands
@@ -51,13 +61,15 @@ function decide(command: JobCommand, s: JobState): JobEvent[] {
       if (isTerminal(s) || command.attempt <= s.renderAttempt || missingFormats(s).length === 0) return [];
       return [{ type: "RenderStarted", data: { attempt: command.attempt, worker: command.worker } }];
     case "RecordOutput": {
-      if (isTerminal(s) || !job.formats.includes(command.output.format) || s.outputs[command.output.format]) return [];
+      if (isTerminal(s) || !job.formats.includes(command.output.format)) return [];
+      if (s.outputs[command.output.format]) return completionLost(s, job);
       const events: JobEvent[] = [{ type: "OutputRendered", data: { output: command.output } }];
       const next = events.reduce(evolve, s);
       return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId, generation: s.generation } }] : events;
     }
     case "RecordTranscript": {
-      if (isTerminal(s) || !transcriptOwed(s)) return [];
+      if (isTerminal(s)) return [];
+      if (!transcriptOwed(s)) return completionLost(s, job);
       const events: JobEvent[] = [{ type: "TranscriptCompleted", data: { transcript: command.transcript } }];
       const next = events.reduce(evolve, s);
       return workDone(next) ? [...events, { type: "JobCompleted", data: { batchId: job.batchId, generation: s.generation } }] : events;

@@ -43,6 +43,16 @@ describe("job decider", () => {
     given([jobQueued(), started, out1080]).when({ type: "RecordOutput", output: output("flat_1080p") }).then([]);
   });
 
+  it("declares a completion lost between chained appends when the last part is recorded again", () => {
+    // OutputRendered was stored, then a JobAttemptFailed slipped in before JobCompleted: all work done, job not terminal
+    const attemptFailed: JobEvent = { type: "JobAttemptFailed", data: { stage: "transcribe", code: "X", message: "m", attempt: 1, retryInSeconds: 5 } };
+    const allDone = [jobQueued(), started, out1080, outVertical, transcribed, attemptFailed];
+    const completed: JobEvent = { type: "JobCompleted", data: { batchId: "b1", generation: 0 } };
+    given(allDone).when({ type: "RecordOutput", output: output("flat_1080p_vertical") }).then([completed]);
+    given(allDone).when({ type: "RecordTranscript", transcript: transcript() }).then([completed]);
+    given([...allDone, completed]).when({ type: "RecordOutput", output: output("flat_1080p_vertical") }).then([]);
+  });
+
   it("a retryable failure is an attempt, not a failed job; the final one fails the job", () => {
     given([jobQueued(), started]).when(failure(false)).thenTypes(["JobAttemptFailed"]);
     given([jobQueued(), started]).when(failure(true)).then([

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { DomainError } from "../../domain/shared/domain-error";
+import { ConcurrencyConflictError, RetriesExhaustedError } from "../../core/eventlog/errors";
 import type { Logger } from "../../core/log/logger";
 
 /** The codes clients may branch on; anything else is masked. */
@@ -28,6 +29,10 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const original = unwrap(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+  if (original instanceof RetriesExhaustedError || original instanceof ConcurrencyConflictError) {
+    // many writers on one aggregate at once: nothing was lost, and the same request again will pass
+    return { ...base, message: "The batch or job was being changed by several requests at once; send the request again.", extensions: { code: "CONFLICT", retryable: true } };
+  }
   if (original instanceof ArgumentValidationError) {
     const detail = flattenValidation(original.extensions.validationErrors as ValidationProblem[] | undefined, "");
     return { ...base, message: `Invalid input: ${detail.join("; ") || "check the arguments"}.`, extensions: { code: "BAD_USER_INPUT" } };

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../core/log/logger";
 import { DomainError } from "../../domain/shared/domain-error";
+import { RetriesExhaustedError } from "../../core/eventlog/errors";
 import { formatGraphQLError } from "./errors";
 
 const wrap = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ["x"] });
@@ -31,5 +32,10 @@ describe("formatGraphQLError", () => {
   it("keeps public codes of errors we raise ourselves, without stack traces", () => {
     const e = new GraphQLError("no", { extensions: { code: "FORBIDDEN", stacktrace: ["at x"] } });
     expect(formatGraphQLError(e.toJSON(), e, logger).extensions).toEqual({ code: "FORBIDDEN" });
+  });
+
+  it("answers an aggregate too busy to update as a retryable CONFLICT, not an internal error", () => {
+    const e = wrap(new RetriesExhaustedError("ef.events.batch.b1", 8));
+    expect(formatGraphQLError(e.toJSON(), e, logger)).toMatchObject({ extensions: { code: "CONFLICT", retryable: true }, message: expect.stringMatching(/send the request again/) });
   });
 });

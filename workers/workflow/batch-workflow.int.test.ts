@@ -117,4 +117,22 @@ describe("batch workflow", () => {
     await stopAll(wf);
     void transcript;
   });
+
+  it("a cancel handled before the fan-out queued the jobs still cancels every one of them", async () => {
+    const store = await openTestStore(nc);
+    const deps = { logger: quietLogger(), deadLetters: { record: async () => {} } };
+    const specs = batchWorkflowConsumers(store);
+    const byName = (n: string) => specs.find((s) => s.name === n)!;
+    await createBatch(store, "b4", 70); // more than one fan-out chunk of 64
+    const batches = new AggregateRepository(store, batchDecider, "batch");
+    await batches.handle("b4", { type: "CancelBatch", reason: "user" }, meta);
+    // only the cancel handler runs: no job exists yet, and it must finish instead of retrying until one does
+    const cancel = await runConsumer(store, byName("workflow-cancel"), deps);
+    await until(async () => cancel.stats.handled >= 1, 10_000);
+    const rest = await Promise.all([byName("workflow-fanout"), byName("workflow-settle")].map((s) => runConsumer(store, s, deps)));
+    await until(async () => (await types(store, "batch", "b4")).includes("BatchCompleted"));
+    expect((await store.load("batch", "b4")).events.at(-1)!.data).toMatchObject({ outcome: "CANCELLED", counts: { total: 70, cancelled: 70 } });
+    expect(await types(store, "job", "b4-j70")).toEqual(["JobQueued", "JobCancelled"]);
+    await stopAll([cancel, ...rest]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { BatchCreated, JobOutcome } from "../../domain/batch/batch-events";
 import { batchDecider } from "../../domain/batch/batch-decider";
 import { jobDecider } from "../../domain/job/job-decider";
+import { DomainError } from "../../domain/shared/domain-error";
 import type { JobCancelled, JobCompleted, JobFailed, JobRetried } from "../../domain/job/job-events";
 import type { RecordedEvent } from "../../domain/shared/envelope";
 import { AggregateRepository } from "../../core/eventlog/aggregate-repository";
@@ -35,9 +36,11 @@ export function batchWorkflowConsumers(store: EventStore, o: { concurrency?: num
       const createdAt = event.metadata.occurredAt;
       const meta = causedBy(event, ACTOR);
       // jobs are independent aggregates: queue them in parallel, in bounded chunks
+      let cancelRequested = false;
       for (let i = 0; i < data.items.length; i += 64) {
+        const chunk = data.items.slice(i, i + 64);
         await Promise.all(
-          data.items.slice(i, i + 64).map((item, k) =>
+          chunk.map((item, k) =>
             jobs.handle(
               item.jobId,
               {
@@ -59,6 +62,12 @@ export function batchWorkflowConsumers(store: EventStore, o: { concurrency?: num
             ),
           ),
         );
+        // A cancel handled while this chunk was being queued skipped the jobs that did not exist
+        // yet (see `cancel`): checked after queueing, so every job is either seen by the cancel
+        // handler or cancelled here. Once seen, the rest are queued and cancelled at once, so the
+        // batch still settles every job and completes as CANCELLED.
+        cancelRequested ||= (await batches.load(data.batchId)).state.cancelRequested;
+        if (cancelRequested) await Promise.all(chunk.map((item) => jobs.handle(item.jobId, { type: "CancelJob", reason: "batch cancelled" }, meta)));
       }
     },
   };
@@ -72,7 +81,15 @@ export function batchWorkflowConsumers(store: EventStore, o: { concurrency?: num
       const { state } = await batches.load(event.aggregateId);
       const meta = causedBy(event, ACTOR);
       const open = (state.created?.items ?? []).filter((i) => !state.settled.has(i.jobId));
-      await Promise.all(open.map((i) => jobs.handle(i.jobId, { type: "CancelJob", reason: "batch cancelled" }, meta)));
+      await Promise.all(
+        open.map((i) =>
+          jobs.handle(i.jobId, { type: "CancelJob", reason: "batch cancelled" }, meta).catch((err: unknown) => {
+            // not queued yet: the fan-out checks the batch after queueing and cancels it there
+            if (err instanceof DomainError && err.code === "NOT_FOUND") return;
+            throw err;
+          }),
+        ),
+      );
     },
   };
 
