@@ -5,8 +5,9 @@ import type { Logger } from "../log/logger";
 import { runConsumer, type ConsumerSpec, type DeadLetterSink, type RunningConsumer } from "./durable-consumer";
 
 /**
- * Runs a consumer's handler once more on the event a dead letter points at, when an operator asks
- * (DeadLetterRetryRequested). Success is recorded as DeadLetterResolved; failure dead-letters again.
+ * Runs a consumer's handler once more on the event a dead letter points at (or its retryDeadLetter,
+ * when it has one), when an operator asks (DeadLetterRetryRequested). Success is recorded as
+ * DeadLetterResolved; failure dead-letters again.
  */
 export async function runDeadLetterRetrier(
   store: EventStore,
@@ -30,7 +31,8 @@ export async function runDeadLetterRetrier(
         if (!original) return;
         const metadata = { occurredAt: new Date().toISOString(), correlationId: original.metadata.correlationId, causationId: request.id, actor: deps.actor };
         try {
-          await spec.handle(original, { ...ctx, attempt: 1, maxAttempts: 1, isLastAttempt: true });
+          const retry = spec.retryDeadLetter ?? spec.handle;
+          await retry.call(spec, original, { ...ctx, attempt: 1, maxAttempts: 1, isLastAttempt: true });
         } catch (err) {
           if (spec.onFinalFailure) await spec.onFinalFailure({ event: original, error: err, attempts: 1 });
           await deps.deadLetters.record(spec.name, { event: original, error: err, attempts: 1 });

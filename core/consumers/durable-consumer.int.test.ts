@@ -103,6 +103,29 @@ describe("durable consumer runtime", () => {
     await c.stop();
   });
 
+  it("an operator's retry runs the consumer's retryDeadLetter instead of the handler when it has one", async () => {
+    const store = await openTestStore(nc);
+    const handled: string[] = [];
+    const retried: RecordedEvent[] = [];
+    const c = await startReactor(store, spec(store, {
+      handle: async (e) => {
+        handled.push(e.id);
+        throw new PermanentError("X", "refused");
+      },
+      retryDeadLetter: async (e) => void retried.push(e),
+    }), { logger: quietLogger(), actor: "worker:test" });
+    const { position } = await publish(store, "r");
+    await until(() => c.stats.deadLettered === 1);
+    const id = `${c.name}-${position}`;
+    await store.append("deadletter", id, [{ type: "DeadLetterRetryRequested", data: { deadLetterId: id, consumer: c.name, streamSeq: position } }], { expectedVersion: "any", metadata: meta });
+    await until(() => retried.length === 1);
+    expect(retried[0]!.seq).toBe(position);
+    expect(handled).toHaveLength(1); // the handler ran on the delivery only
+    await sleep(300);
+    expect((await store.load("deadletter", id)).events.map((e) => e.type)).toEqual(["MessageDeadLettered", "DeadLetterRetryRequested", "DeadLetterResolved"]);
+    await c.stop();
+  });
+
   it("keeps a long job alive with heartbeats past its ack deadline (no redelivery)", async () => {
     const store = await openTestStore(nc);
     let calls = 0;

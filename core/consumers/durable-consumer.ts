@@ -41,6 +41,12 @@ export interface ConsumerSpec {
   handle(event: RecordedEvent, ctx: HandlerContext): Promise<void>;
   /** Turns a given-up failure into facts (e.g. JobFailed) before the dead-letter record. */
   onFinalFailure?(f: FinalFailure): Promise<void>;
+  /**
+   * What an operator's retry of a dead letter does (default: `handle` once more). A consumer whose
+   * onFinalFailure recorded a terminal fact (a failed job) retries through the domain instead
+   * (RetryJob), since `handle` would now see the terminal state and do nothing.
+   */
+  retryDeadLetter?(event: RecordedEvent, ctx: HandlerContext): Promise<void>;
 }
 
 export type ConsumerDefaults = Pick<ConsumerSpec, "concurrency" | "maxAttempts" | "ackWaitMs" | "backoffBaseMs" | "backoffMaxMs">;
