@@ -108,6 +108,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info("stopping: finishing in-flight work", { signal, deadlineMs: config.SHUTDOWN_DEADLINE_MS });
+    // past the deadline handlers are aborted and their messages released; a handler that ignores
+    // its abort signal must not keep the process (and the launcher waiting on it) alive for ever
+    setTimeout(() => {
+      logger.error("shutdown took longer than the deadline plus 10 s; exiting anyway");
+      process.exit(1);
+    }, config.SHUTDOWN_DEADLINE_MS + 10_000).unref();
     await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_DEADLINE_MS)));
     await heartbeat.stop(); // leaves the list now instead of turning stale
     await nc.drain().catch(() => nc.close());
