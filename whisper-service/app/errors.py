@@ -48,6 +48,12 @@ class UploadTooLarge(ApiError):
     code = "file_too_large"
 
 
+class FormTooLarge(UploadTooLarge):
+    """The non-file form fields are too big or too many (per field, in total, in number)."""
+
+    code = "form_too_large"
+
+
 class UnsupportedMedia(ApiError):
     status_code = 415
     code = "unsupported_media"

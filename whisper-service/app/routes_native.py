@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from . import __version__
 from .formats import to_native
-from .schemas import NativeForm, ReadyOut, TranscriptionOut, form_openapi
+from .schemas import HealthOut, NativeForm, ReadyOut, TranscriptionOut, form_openapi
 from .state import StateDep, pipeline_headers, transcribe_request
 from .transcriber import TranscribeOptions
 
@@ -25,10 +25,21 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/health", tags=["ops"])
-async def health() -> dict[str, str]:
-    """Liveness: answers at once, whatever the model or the queue is doing."""
-    return {"status": "ok"}
+@router.get(
+    "/health",
+    tags=["ops"],
+    response_model=HealthOut,
+    responses={503: {"description": "The model failed to load: the process is of no use"}},
+)
+async def health(state: StateDep) -> HealthOut | JSONResponse:
+    """Liveness: answers at once, whatever the model or the queue is doing. ``ok`` while the
+    model loads and once it is loaded; ``503 error`` with the reason if loading failed."""
+    if state.load_error is not None:
+        return JSONResponse(
+            {"status": "error", "reason": f"the model failed to load: {state.load_error}"},
+            status_code=503,
+        )
+    return HealthOut(status="ok")
 
 
 @router.get(
@@ -81,6 +92,7 @@ async def info(state: StateDep) -> dict[str, Any]:
             "device": model.device,
             "compute_type": model.compute_type,
             "multilingual": model.multilingual,
+            "fallback_reason": model.fallback_reason,
         },
         "limits": {
             "max_upload_mb": s.max_upload_mb,

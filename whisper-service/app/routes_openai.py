@@ -19,7 +19,13 @@ router = APIRouter(prefix="/v1")
 def _options(form: OpenAIForm) -> TranscribeOptions:
     if form.stream:
         raise BadRequest("streaming transcription is not supported; omit 'stream'", param="stream")
-    words = form.response_format == "verbose_json" and "word" in form.timestamp_granularities
+    if form.timestamp_granularities and form.response_format != "verbose_json":
+        # As OpenAI answers: granularities are only honoured in verbose_json, never ignored.
+        raise BadRequest(
+            "'timestamp_granularities' requires response_format 'verbose_json'",
+            param="timestamp_granularities",
+        )
+    words = "word" in form.timestamp_granularities
     return TranscribeOptions(
         language=form.language,
         initial_prompt=form.prompt or None,

@@ -56,7 +56,12 @@ class SegmentOut(BaseModel):
     end: float
     text: str
     avg_logprob: float
-    words: list[WordOut] | None = None
+    # Omitted from the JSON (not null) unless word_timestamps was asked for.
+    words: list[WordOut] | None = Field(
+        None,
+        exclude_if=lambda words: words is None,
+        description="Present only with word_timestamps=true.",
+    )
 
 
 class TranscriptionOut(BaseModel):
@@ -65,6 +70,10 @@ class TranscriptionOut(BaseModel):
     language_probability: float
     duration_seconds: float
     segments: list[SegmentOut]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
 
 
 class ReadyOut(BaseModel):

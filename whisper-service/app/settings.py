@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -56,6 +58,24 @@ class Settings(BaseSettings):
     tmp_dir: str | None = Field(None, description="Where uploads are spooled; default: system tmp.")
 
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+
+    @field_validator("tmp_dir")
+    @classmethod
+    def _tmp_dir_is_writable(cls, value: str | None) -> str | None:
+        """Fail at start-up, not with a 500 on every upload: the directory must take a file."""
+        if value is None:
+            return None
+        try:
+            fd, probe = tempfile.mkstemp(prefix="whisper-probe-", dir=value)  # as uploads do
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ValueError(
+                f"WHISPER_TMP_DIR={value!r} must be an existing directory the service can write "
+                f"to ({reason})"
+            ) from exc
+        return value
 
     @property
     def max_upload_bytes(self) -> int:

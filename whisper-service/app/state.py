@@ -124,16 +124,21 @@ async def transcribe_request(
     form_model: type[FormT],
     to_options: Callable[[FormT], TranscribeOptions],
 ) -> tuple[FormT, Transcription]:
-    """Stream the upload, validate the form, transcribe off the loop; temp file always removed."""
+    """Take a queue place, stream the upload, validate the form, transcribe off the loop.
+
+    The place is reserved before a single body byte is read (503 at once when full) and given
+    back in every case; the temp file is always removed."""
     limiter = state.require_ready()
-    upload = await receive_upload(request, state.settings.max_upload_bytes, state.settings.tmp_dir)
-    try:
-        form = validate_form(form_model, upload.fields)
-        path = require_file(upload)
-        options = to_options(form)
-        check_language(state.model_info, options.language)
-        transcriber = state.transcriber
-        result = await limiter.run(lambda: _transcribe_then_remove(transcriber, path, options))
-        return form, result
-    finally:
-        upload.remove()
+    with limiter.admit() as ticket:
+        settings = state.settings
+        upload = await receive_upload(request, settings.max_upload_bytes, settings.tmp_dir)
+        try:
+            form = validate_form(form_model, upload.fields)
+            path = require_file(upload)
+            options = to_options(form)
+            check_language(state.model_info, options.language)
+            transcriber = state.transcriber
+            result = await ticket.run(lambda: _transcribe_then_remove(transcriber, path, options))
+            return form, result
+        finally:
+            upload.remove()

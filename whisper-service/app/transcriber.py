@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import UnsupportedMedia
-from .model import ModelInfo, load_whisper_model
+from .model import SAMPLE_RATE, ModelInfo, load_whisper_model
 from .settings import Settings
 
 if TYPE_CHECKING:
     import numpy as np
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-SAMPLE_RATE = 16_000
 Pipeline = Literal["sequential", "batched"]
 DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
@@ -78,27 +77,38 @@ class Transcriber(Protocol):
         ...
 
 
-def decode_audio_file(path: str) -> np.ndarray[Any, Any]:
-    """16 kHz mono float32 samples, or UnsupportedMedia saying why the input is not audio."""
+_SEND_AUDIO = "send audio such as WAV, MP3, OGG, FLAC or M4A"
+
+
+def _why_not_audio(path: str) -> UnsupportedMedia:
+    """After decoding failed: say whether the container has no audio stream at all."""
     import av
-    from faster_whisper.audio import decode_audio
 
     try:
         with av.open(path, mode="r", metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                kind = getattr(container.format, "name", "unknown")
-                raise UnsupportedMedia(
-                    f"the uploaded file has no audio stream (detected format: {kind}); "
-                    "send audio such as WAV, MP3, OGG, FLAC or M4A"
-                )
+            has_audio = bool(container.streams.audio)
+            kind = getattr(container.format, "name", "unknown")
+    except Exception:  # not even a container PyAV recognises
+        has_audio = True
+        kind = ""
+    if not has_audio:
+        return UnsupportedMedia(
+            f"the uploaded file has no audio stream (detected format: {kind}); {_SEND_AUDIO}"
+        )
+    return UnsupportedMedia(f"the uploaded file could not be decoded as audio; {_SEND_AUDIO}")
+
+
+def decode_audio_file(path: str) -> np.ndarray[Any, Any]:
+    """16 kHz mono float32 samples, or UnsupportedMedia saying why the input is not audio.
+
+    The file is opened once on the normal path; only a failed decode opens it again to tell
+    "no audio stream" (e.g. a PNG named .mp3) from "undecodable"."""
+    from faster_whisper.audio import decode_audio
+
+    try:
         audio: np.ndarray[Any, Any] = decode_audio(path, sampling_rate=SAMPLE_RATE)
-    except UnsupportedMedia:
-        raise
     except Exception as exc:  # PyAV raises many kinds for undecodable input
-        raise UnsupportedMedia(
-            "the uploaded file could not be decoded as audio; send audio such as WAV, MP3, "
-            "OGG, FLAC or M4A"
-        ) from exc
+        raise _why_not_audio(path) from exc
     if audio.size == 0:
         raise UnsupportedMedia("the uploaded file contains no decodable audio samples")
     return audio

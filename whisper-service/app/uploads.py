@@ -18,9 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from .errors import BadRequest, EmptyUpload, UnsupportedMedia, UploadTooLarge
+from .errors import BadRequest, EmptyUpload, FormTooLarge, UnsupportedMedia, UploadTooLarge
 
 FIELD_LIMIT = 64 * 1024  # bytes per non-file field
+FIELDS_TOTAL_LIMIT = 256 * 1024  # bytes of all non-file fields of one request together
+MAX_FIELDS = 64  # non-file fields per request (repeated names count each time)
 FORM_OVERHEAD = 1024 * 1024  # allowance for fields and multipart framing
 FLUSH_AT = 1024 * 1024
 
@@ -54,6 +56,8 @@ class _PartCollector:
         self._is_file = False
         self._value = bytearray()
         self._seen_file = False
+        self._fields_bytes = 0
+        self._fields_count = 0
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -106,11 +110,17 @@ class _PartCollector:
             self.pending.extend(chunk)
         elif self._name is not None:
             self._value.extend(chunk)
+            self._fields_bytes += len(chunk)
             if len(self._value) > FIELD_LIMIT:
-                raise UploadTooLarge(f"form field {self._name!r} is larger than 64 KB")
+                raise FormTooLarge(f"form field {self._name!r} is larger than 64 KB")
+            if self._fields_bytes > FIELDS_TOTAL_LIMIT:
+                raise FormTooLarge("the form fields together are larger than 256 KB")
 
     def part_end(self) -> None:
         if not self._is_file and self._name is not None:
+            self._fields_count += 1
+            if self._fields_count > MAX_FIELDS:
+                raise FormTooLarge(f"the form has more than {MAX_FIELDS} fields")
             value = bytes(self._value).decode("utf-8", "replace")
             self.upload.fields.setdefault(self._name, []).append(value)
         self._is_file = False

@@ -133,3 +133,19 @@ def test_only_the_first_file_part_counts(client: TestClient) -> None:
     files = [("file", ("a.wav", b"")), ("file", ("b.wav", b"x" * 200_000))]
     r = client.post("/transcribe", files=files)
     _error(r, 400, "empty_file")
+
+
+def test_form_fields_are_capped_in_total_and_in_number(client: TestClient) -> None:
+    audio = {"file": ("a.wav", b"RIFF")}
+    # Each field under its own 64 KB cap, together over the 256 KB for all of them.
+    many_kb = {f"note{i}": "x" * 60_000 for i in range(5)}
+    r = client.post("/transcribe", data=many_kb, files=audio)
+    assert "256 KB" in _error(r, 413, "form_too_large")
+    r = client.post("/transcribe", data={"initial_prompt": "x" * 70_000}, files=audio)
+    assert "64 KB" in _error(r, 413, "form_too_large")
+    # Tiny fields, but too many of them (repeated names count each time).
+    r = client.post("/transcribe", data={"beam_size": ["5"] * 65}, files=audio)
+    assert "more than 64 fields" in _error(r, 413, "form_too_large")
+    # Within both caps the request goes on (to the decoder, which refuses these bytes).
+    r = client.post("/transcribe", data={"beam_size": ["5"] * 64}, files=audio)
+    _error(r, 415, "unsupported_media")

@@ -74,6 +74,10 @@ def test_failed_load_is_reported(upload_dir: Path) -> None:
         assert r.status_code == 503
         assert r.json()["error"]["code"] == "model_load_failed"
         assert "model.bin" in r.json()["error"]["message"]
+        # Liveness reports it too (the process is of no use), still without waiting.
+        r = client.get("/health")
+        assert r.status_code == 503
+        assert r.json()["status"] == "error" and "model.bin" in r.json()["reason"]
 
 
 def test_queue_full_gives_503_with_retry_after(upload_dir: Path) -> None:
@@ -166,3 +170,41 @@ def test_client_disconnect_removes_the_temp_file(upload_dir: Path) -> None:
         # ...and is freed, with the upload gone, once it ends.
         _wait_for(lambda: httpx.get(f"{url}/info").json()["load"]["running"] == 0)
         _wait_for(lambda: list(upload_dir.iterdir()) == [])
+
+
+def test_limiter_places_are_given_back_in_every_case() -> None:
+    import asyncio
+
+    from app.errors import Overloaded
+    from app.limiter import ConcurrencyLimiter
+
+    async def scenario() -> None:
+        limiter = ConcurrencyLimiter(max_concurrency=1, max_queue=1, retry_after_seconds=3)
+        gate = threading.Event()
+        with limiter.admit() as running:
+            first = asyncio.ensure_future(running.run(gate.wait))
+            await asyncio.sleep(0.05)
+            assert (limiter.running, limiter.waiting) == (1, 0)
+            with limiter.admit() as queued:  # e.g. still uploading
+                assert (limiter.running, limiter.waiting) == (1, 1)
+                with pytest.raises(Overloaded) as refused, limiter.admit():
+                    pass
+                assert refused.value.headers == {"Retry-After": "3"}
+                waiter = asyncio.ensure_future(queued.run(lambda: None))
+                await asyncio.sleep(0.05)
+                waiter.cancel()  # the client went away while queued
+                with pytest.raises(asyncio.CancelledError):
+                    await waiter
+            assert (limiter.running, limiter.waiting) == (1, 0)
+            with pytest.raises(ValueError), limiter.admit():  # an upload that failed
+                raise ValueError("bad upload")
+            assert (limiter.running, limiter.waiting) == (1, 0)
+        # Left the block, but the pool thread still owns the slot until it ends.
+        assert (limiter.running, limiter.waiting) == (1, 0)
+        gate.set()
+        assert await first is True
+        await asyncio.sleep(0.05)
+        assert (limiter.running, limiter.waiting) == (0, 0)
+        limiter.shutdown()
+
+    asyncio.run(scenario())

@@ -117,3 +117,14 @@ def test_image_is_cuda12_with_cudnn9() -> None:
     m = re.fullmatch(r"nvidia/cuda:12\.(\d+)\.\d+-cudnn(9?)-runtime-ubuntu[\d.]+", bases[0])
     assert m, bases[0]
     assert int(m.group(1)) >= 3
+
+
+def test_image_healthcheck_is_readiness_with_time_to_load() -> None:
+    # /health stays 200 while the model loads; /ready is 200 only with a loaded model, so a
+    # failed load turns the container unhealthy instead of leaving it "healthy" forever.
+    dockerfile = (SERVICE / "Dockerfile").read_text().replace("\\\n", " ")
+    checks = re.findall(r"^HEALTHCHECK\s+(.*)$", dockerfile, flags=re.MULTILINE)
+    assert len(checks) == 1, checks
+    assert "/ready" in checks[0] and "/health" not in checks[0]
+    start = re.search(r"--start-period=(\d+)s", checks[0])
+    assert start and int(start.group(1)) >= 120, checks[0]

@@ -11,6 +11,7 @@ import json
 import logging
 import select
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -173,6 +174,9 @@ def test_disconnect_during_upload_removes_the_temp_file(upload_dir: Path) -> Non
                 sock.shutdown(socket.SHUT_RDWR)
             _wait_for(lambda: list(upload_dir.iterdir()) == [], timeout=5)
             _wait_for(lambda: any("disconnected" in r.getMessage() for r in records))
+            # ...and so is its queue place (taken before the body was read).
+            load = httpx.get(f"{url}/info").json()["load"]
+            assert load == {"running": 0, "waiting": 0}
         # A vanished client is no server error: no traceback, no "Exception in ASGI application".
         assert [r.getMessage() for r in records if r.levelno >= logging.WARNING] == []
         # The service is unharmed: the model was never called, the next upload works.
@@ -180,4 +184,45 @@ def test_disconnect_during_upload_removes_the_temp_file(upload_dir: Path) -> Non
         fake.release.set()
         r = httpx.post(f"{url}/transcribe", files={"file": ("a.wav", b"RIFF")}, timeout=10)
         assert r.status_code == 200 and fake.calls == 1
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_full_queue_is_503_before_the_body_is_read(upload_dir: Path) -> None:
+    """Admission comes first: with every slot and queue place taken, a new request gets its 503
+    from the headers alone (its 4 MB body is announced but never sent) and spools nothing."""
+    fake = GatedTranscriber()
+    settings = make_settings(upload_dir, max_concurrency=1, max_queue=1, retry_after_seconds=7)
+    with serve(create_app(settings, fake)) as url:
+        http = httpx.Client(base_url=url, timeout=30)
+        wait_ready(http)
+        results: list[httpx.Response] = []
+
+        def post() -> None:
+            results.append(http.post("/transcribe", files={"file": ("a.wav", b"RIFF")}))
+
+        first = threading.Thread(target=post)
+        first.start()
+        assert fake.started.acquire(timeout=10)  # running
+        second = threading.Thread(target=post)
+        second.start()
+        _wait_for(lambda: http.get("/info").json()["load"]["waiting"] == 1)  # queued
+        spooled = sorted(upload_dir.iterdir())
+        assert len(spooled) == 2
+        sock, host = _connect(url)
+        with sock:
+            sock.sendall(_request_head(host, f"Content-Length: {4 * 1024 * 1024}\r\n"))
+            status, headers, body = _read_response(sock, timeout=5)
+        assert status == 503 and headers["retry-after"] == "7", body
+        assert json.loads(body)["error"]["code"] == "overloaded"
+        assert sorted(upload_dir.iterdir()) == spooled  # nothing of the refused body on disk
+        fake.release.set()
+        first.join(10)
+        second.join(10)
+        assert [r.status_code for r in results] == [200, 200]
+        # Every place is given back, also by requests that failed before transcription.
+        r = http.post("/transcribe", files={"file": ("a.wav", b"")})
+        assert r.status_code == 400
+        load = http.get("/info").json()["load"]
+        assert load == {"running": 0, "waiting": 0}
+        http.close()
     assert list(upload_dir.iterdir()) == []

@@ -1,4 +1,4 @@
-"""Small pure parts: subtitle timestamps, form parsing, settings, model resolution."""
+"""Small pure parts: subtitle timestamps, form parsing, settings, model resolution, decoding."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from app.errors import UnsupportedMedia
 from app.formats import to_srt, to_verbose_json, to_vtt
 from app.model import ModelLoadError, bundled_model_dir, resolve_compute_type, resolve_model
 from app.schemas import OpenAIForm, form_values
 from app.settings import Settings
-from app.transcriber import Segment, Transcription, Word
+from app.transcriber import Segment, Transcription, Word, decode_audio_file
 
 
 def _result() -> Transcription:
@@ -94,3 +95,53 @@ def test_the_hub_is_offline() -> None:
     import os
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_tmp_dir_must_exist_and_be_writable(tmp_path: Path) -> None:
+    assert Settings(tmp_dir=str(tmp_path)).tmp_dir == str(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # the write probe leaves nothing behind
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    unwritable = "/proc"  # not writable even by root
+    for bad in (str(tmp_path / "missing"), str(not_a_dir), unwritable):
+        with pytest.raises(ValidationError, match=r"WHISPER_TMP_DIR=.* must be an existing"):
+            Settings(tmp_dir=bad)
+
+
+def test_tmp_dir_is_checked_at_start_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WHISPER_TMP_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ValidationError, match="tmp_dir"):
+        Settings()
+
+
+def _wav(path: Path, seconds: float = 0.2) -> Path:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(b"\0\0" * int(16_000 * seconds))
+    return path
+
+
+def test_decode_opens_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import av
+
+    opened: list[str] = []
+    real_open = av.open
+
+    def counting_open(file: str, *args: object, **kwargs: object) -> object:
+        opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(av, "open", counting_open)
+    audio = decode_audio_file(str(_wav(tmp_path / "a.wav")))
+    assert audio.shape == (3200,) and len(opened) == 1
+    # Only a failed decode looks again, to say why.
+    opened.clear()
+    text = tmp_path / "notes.mp3"
+    text.write_bytes(b"not audio at all " * 100)
+    with pytest.raises(UnsupportedMedia, match="could not be decoded as audio"):
+        decode_audio_file(str(text))
+    assert len(opened) == 2
