@@ -8,7 +8,8 @@ export type RenderErrorCode =
   | "FFMPEG_FAILED" // FFmpeg (or the external renderer) exited non-zero: may be transient
   | "TIMEOUT" // the per-job deadline passed: retry, maybe on a less busy machine
   | "CANCELLED" // the job was cancelled through its AbortSignal: never retried
-  | "OUTPUT_FAILED"; // writing or publishing the output failed (disk full, permissions)
+  | "OUTPUT_FAILED" // writing or publishing the output failed (disk full, permissions)
+  | "INVALID_OPTIONS"; // the job asks for something the engine does not know: the same job fails the same way again
 
 const RETRYABLE: Readonly<Record<RenderErrorCode, boolean>> = {
   AUDIO_UNDECODABLE: false,
@@ -16,6 +17,7 @@ const RETRYABLE: Readonly<Record<RenderErrorCode, boolean>> = {
   TIMEOUT: true,
   CANCELLED: false,
   OUTPUT_FAILED: true,
+  INVALID_OPTIONS: false,
 };
 
 export class RenderError extends Error {

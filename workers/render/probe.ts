@@ -76,3 +76,16 @@ export async function probeAudioDuration(path: string, options: { signal?: Abort
   if (!audio || !d || d <= 0) throw new RenderError("AUDIO_UNDECODABLE", `"${path.split("/").pop()}" has no decodable audio stream.`);
   return d;
 }
+
+/**
+ * True when ffprobe guesses the duration from the bitrate instead of reading it from a header (an
+ * MP3 without a Xing/VBRI header, e.g. VBR or two files joined with `cat`; raw AAC). Such a guess
+ * can be far off for a perfectly sound file, so a shorter decode is then no sign of damage.
+ */
+export async function durationIsEstimated(path: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<boolean> {
+  const res = await runProcess("ffprobe", ["-v", "warning", "-show_entries", "format=duration", "-of", "csv=p=0", path], {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? 30_000,
+  });
+  return res.stderrTail.some((line) => /Estimating duration from bitrate/i.test(line));
+}

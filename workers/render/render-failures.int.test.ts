@@ -1,10 +1,10 @@
 /** Cancellation, timeout, undecodable input, progress, and the external renderer. */
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { probeMedia } from "./probe.js";
-import { renderOutput, type RenderOutputOptions, type RenderProgress } from "./render-output.js";
-import { makeAudio, tempDir } from "./test-helpers.js";
+import { probeAudioDuration, probeMedia } from "./probe.js";
+import { decodedTooShort, renderOutput, type RenderOutputOptions, type RenderProgress } from "./render-output.js";
+import { ffmpeg, makeAudio, tempDir } from "./test-helpers.js";
 
 let fixtures: string;
 let short: string;
@@ -45,6 +45,20 @@ describe("stopping a render", () => {
     await expect(renderOutput(opts)).rejects.toMatchObject({ code: "CANCELLED" });
   });
 
+  it("a deadline already passed (an earlier format of the job used the time up) starts nothing: TIMEOUT naming the job's limit", async () => {
+    const opts = await base({ timeoutMs: 60_000, deadline: Date.now() - 1 });
+    await expect(renderOutput(opts)).rejects.toMatchObject({ code: "TIMEOUT", retryable: true, message: expect.stringContaining("within 60 s") });
+    expect(await readdir(opts.outputDir)).toEqual([]);
+  });
+
+  it("the absolute deadline, not timeoutMs, cuts the render off; the message names the job's limit", async () => {
+    const opts = await base({ audioPath: long, audioDurationSeconds: 60, quality: "balanced", timeoutMs: 3_600_000, deadline: Date.now() + 800 });
+    const started = Date.now();
+    await expect(renderOutput(opts)).rejects.toMatchObject({ code: "TIMEOUT", message: expect.stringContaining("within 3600 s") });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await readdir(opts.outputDir)).toEqual([]);
+  });
+
   it("gives TIMEOUT (retryable) past the per-job deadline and leaves no file", async () => {
     const opts = await base({ audioPath: long, audioDurationSeconds: 60, quality: "balanced", timeoutMs: 800 });
     const started = Date.now();
@@ -68,6 +82,56 @@ describe("bad input", () => {
     const truncated = join(fixtures, "truncated.wav");
     await writeFile(truncated, Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt ", "latin1"));
     await expect(renderOutput(await base({ audioPath: truncated, audioDurationSeconds: 2 }))).rejects.toMatchObject({ code: "AUDIO_UNDECODABLE" });
+  });
+
+  it("audio that decodes only in part (FFmpeg exits 0, the video comes out short) is AUDIO_UNDECODABLE, not a success", async () => {
+    // FLAC's header (STREAMINFO) declares 10 s; the frames stop after about 4 s: ffprobe says 10,
+    // FFmpeg decodes what there is and exits 0
+    const wav = await makeAudio(fixtures, 10, "ten.wav");
+    const flac = join(fixtures, "ten.flac");
+    await ffmpeg(["-i", wav, flac]);
+    const bytes = await readFile(flac);
+    const cut = join(fixtures, "cut-in-the-middle.flac");
+    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.4)));
+    const opts = await base({ audioPath: cut }); // duration from ffprobe, as for an upload without one
+    const err = await renderOutput(opts).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "AUDIO_UNDECODABLE", retryable: false });
+    expect((err as Error).message).toMatch(/decoded to only [3-5](\.\d)? s of the 10 s its header declares; the file is damaged/);
+    expect(await readdir(opts.outputDir)).toEqual([]);
+  });
+
+  it("a sound MP3 whose duration ffprobe only estimates (two files joined with cat, no Xing header) renders what decodes", async () => {
+    // ffprobe guesses ~10.7 s from the first part's 32 kbit/s; the file holds 4 s of good audio
+    const part = async (name: string, seconds: number, rate: string) => {
+      const out = join(fixtures, name);
+      await ffmpeg(["-f", "lavfi", "-i", `sine=frequency=220:duration=${seconds}`, "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", rate, "-write_xing", "0", "-id3v2_version", "0", out]);
+      return readFile(out);
+    };
+    const joined = join(fixtures, "joined.mp3");
+    await writeFile(joined, Buffer.concat([await part("a32.mp3", 1, "32k"), await part("b320.mp3", 3, "320k")]));
+    expect(await probeAudioDuration(joined)).toBeGreaterThan(8);
+    const r = await renderOutput(await base({ audioPath: joined }));
+    expect(r.durationSeconds).toBeGreaterThan(3.5);
+    expect(r.durationSeconds).toBeLessThan(4.5);
+  });
+
+  it("the short-decode tolerance is max(2 s, 5%) of the declared duration", () => {
+    expect(decodedTooShort(8.1, 10)).toBe(false);
+    expect(decodedTooShort(7.9, 10)).toBe(true);
+    expect(decodedTooShort(95.1, 100)).toBe(false);
+    expect(decodedTooShort(94.9, 100)).toBe(true);
+    expect(decodedTooShort(undefined, 100)).toBe(false);
+    expect(decodedTooShort(1.96, 2)).toBe(false);
+  });
+
+  it("unknown options are INVALID_OPTIONS (not retryable): the job would fail the same way every time", async () => {
+    const bad: Partial<RenderOutputOptions>[] = [
+      { template: "nope" as never }, { formatId: "flat_720p" as never }, { fps: 25 as never }, { quality: "ultra" as never },
+      { codec: "vp9" as never }, { jobId: "" }, { batchCreatedAt: "yesterday" },
+    ];
+    for (const extra of bad) {
+      await expect(renderOutput(await base(extra))).rejects.toMatchObject({ name: "RenderError", code: "INVALID_OPTIONS", retryable: false });
+    }
   });
 
   it("a missing input is AUDIO_UNDECODABLE, with the file named in the message", async () => {

@@ -17,7 +17,7 @@ import { expandRendererCommand, runExternalRenderer, type RendererCommand } from
 import { runFfmpeg } from "./ffmpeg-process.js";
 import { outputPrefix } from "./naming.js";
 import { extractPoster, hasContent, posterTime } from "./poster.js";
-import { probeAudioDuration, probeMedia } from "./probe.js";
+import { durationIsEstimated, probeAudioDuration, probeMedia } from "./probe.js";
 import { throttleProgress, type ProgressCallback, type RenderProgress } from "./progress.js";
 import { findPublishedOutput, jobComment, publishVersioned, removeQuietly, tempPath, type Published } from "./publish.js";
 import { injectSphericalMetadata } from "./spherical.js";
@@ -44,8 +44,13 @@ export interface RenderOutputOptions {
   /** Seed for the fallback name when displayName sanitises to nothing (default: jobId). */
   contentHash?: string;
   signal?: AbortSignal;
-  /** Deadline for the whole render, publish included. */
+  /** Time allowed for this render, publish included; also the figure a TIMEOUT message names. */
   timeoutMs?: number;
+  /**
+   * Absolute deadline (epoch ms), overriding `timeoutMs` for the cut-off: a job rendering several
+   * formats passes one deadline for all of them, so the job (not each format) respects the timeout.
+   */
+  deadline?: number;
   /** Throttled to 4 updates/s; percent never decreases; the last call has done=true, percent=100. */
   onProgress?: ProgressCallback;
   /** External render command with {input} {output} {width} {height} {fps}. */
@@ -70,21 +75,58 @@ export interface RenderOutputResult {
   reused: boolean;
 }
 
+/**
+ * Options come from a job in the event log, so a bad value fails the same way on every delivery:
+ * INVALID_OPTIONS is not retryable (a TypeError was, and burned every attempt on the same error).
+ */
 function validate(o: RenderOutputOptions): void {
-  if (!isTemplateId(o.template)) throw new TypeError(`Unknown template: ${o.template}`);
-  if (!isFormatId(o.formatId)) throw new TypeError(`Unknown output format: ${o.formatId}`);
-  if (o.fps !== 30 && o.fps !== 60) throw new TypeError(`fps must be 30 or 60, got ${o.fps}`);
-  if (!QUALITIES.includes(o.quality)) throw new TypeError(`Unknown quality: ${o.quality}`);
-  if (o.codec !== undefined && o.codec !== "h264" && o.codec !== "hevc") throw new TypeError(`Unknown codec: ${o.codec}`);
-  if (!o.jobId) throw new TypeError("jobId is required");
+  const invalid = (message: string) => new RenderError("INVALID_OPTIONS", message);
+  if (!isTemplateId(o.template)) throw invalid(`Unknown template: ${o.template}`);
+  if (!isFormatId(o.formatId)) throw invalid(`Unknown output format: ${o.formatId}`);
+  if (o.fps !== 30 && o.fps !== 60) throw invalid(`fps must be 30 or 60, got ${o.fps}`);
+  if (!QUALITIES.includes(o.quality)) throw invalid(`Unknown quality: ${o.quality}`);
+  if (o.codec !== undefined && o.codec !== "h264" && o.codec !== "hevc") throw invalid(`Unknown codec: ${o.codec}`);
+  if (!o.jobId) throw invalid("jobId is required");
+  if (Number.isNaN(new Date(o.batchCreatedAt).getTime())) throw invalid(`Invalid batch creation date: ${o.batchCreatedAt}`);
+}
+
+function timedOut(timeoutMs: number | undefined): RenderError {
+  const limit = timeoutMs ? ` within ${Math.round(timeoutMs / 1000)} s` : " before its deadline";
+  return new RenderError("TIMEOUT", `Render did not finish${limit} and was stopped.`);
 }
 
 /** Remaining time until the deadline, or TIMEOUT if it has passed. */
 function remaining(deadline: number | undefined, timeoutMs: number | undefined): number | undefined {
   if (deadline === undefined) return undefined;
   const left = deadline - Date.now();
-  if (left <= 0) throw new RenderError("TIMEOUT", `Render did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s.`);
+  if (left <= 0) throw timedOut(timeoutMs);
   return left;
+}
+
+/**
+ * Shorter than the duration the input declares by more than max(2 s, 5%): more than the rounding
+ * of the last frame or an encoder's priming samples. No out_time at all: nothing to compare
+ * (FFmpeg always reports one; an odd build might not).
+ */
+export function decodedTooShort(outSeconds: number | undefined, expectedSeconds: number): boolean {
+  if (outSeconds === undefined || !(expectedSeconds > 0)) return false;
+  return expectedSeconds - outSeconds > Math.max(2, expectedSeconds * 0.05);
+}
+
+/**
+ * FFmpeg exits 0 when the audio stops decoding part-way (a cut or corrupted file): the video just
+ * ends early, and that must not pass as a success. Unless the declared duration was only ffprobe's
+ * guess from the bitrate, where the decode is the truth (probed only in this rare case).
+ */
+async function checkDecodedLength(outSeconds: number | undefined, expectedSeconds: number, audioPath: string, signal?: AbortSignal): Promise<void> {
+  if (!decodedTooShort(outSeconds, expectedSeconds)) return;
+  if (await durationIsEstimated(audioPath, { signal })) return;
+  const s = (n: number) => (Math.round(n * 10) / 10).toString();
+  throw new RenderError(
+    "AUDIO_UNDECODABLE",
+    `The audio file "${audioPath.split("/").pop()}" decoded to only ${s(outSeconds ?? 0)} s of the ${s(expectedSeconds)} s its header declares; ` +
+      "the file is damaged. Upload an intact copy.",
+  );
 }
 
 async function describeExisting(p: Published, fallbackCodec: VideoCodec): Promise<RenderOutputResult> {
@@ -108,7 +150,8 @@ export async function renderOutput(options: RenderOutputOptions): Promise<Render
   validate(options);
   const { signal, timeoutMs, jobId, formatId, outputDir } = options;
   if (signal?.aborted) throw new RenderError("CANCELLED", "Render was cancelled before it started.");
-  const deadline = timeoutMs ? Date.now() + timeoutMs : undefined;
+  const deadline = options.deadline ?? (timeoutMs ? Date.now() + timeoutMs : undefined);
+  remaining(deadline, timeoutMs); // a job whose deadline passed on an earlier format starts nothing
   const format = OUTPUT_FORMATS[formatId];
   const codec = options.codec ?? format.defaultCodec;
   const reuse = options.reuseExisting ?? true;
@@ -162,6 +205,7 @@ export async function renderOutput(options: RenderOutputOptions): Promise<Render
         durationSeconds: duration, onProgress, signal, timeoutMs: remaining(deadline, timeoutMs), inputLabel: options.audioPath,
       });
       outTime = res.outTimeSeconds;
+      await checkDecodedLength(outTime, duration, options.audioPath, signal);
     } else {
       const size = renderSize(format, options.quality);
       const values = { input: options.audioPath, output: extraTmp!, width: size.width, height: size.height, fps: options.fps };
@@ -202,6 +246,8 @@ export async function renderOutput(options: RenderOutputOptions): Promise<Render
       reused: false,
     };
   } catch (err) {
+    // a process stopped at the deadline knows only its share of it: name the job's limit instead
+    if (isRenderError(err) && err.code === "TIMEOUT") throw timedOut(timeoutMs);
     if (isRenderError(err)) throw err;
     throw outputFailed("finish the render", err);
   } finally {

@@ -14,7 +14,7 @@ import { mediaRoots, uploadBlobPath, type MediaRoots } from "../../core/storage/
 import { jobDecider } from "../../domain/job/job-decider";
 import { jobQueued, options } from "../../domain/job/fixtures";
 import type { FormatId } from "../../domain/formats";
-import { makeAudio, tempDir } from "./test-helpers";
+import { makeAudio, storeWithHook, tempDir, type StoreCall } from "./test-helpers";
 import { renderReactor } from "./render-reactor";
 
 const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" };
@@ -115,6 +115,77 @@ describe("render worker on the event log", () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await readdir(roots.outputDir).catch(() => [])).toEqual([]);
     expect(await types(store, "job-c")).toEqual(["JobQueued", "RenderStarted", "JobCancelled"]);
+    await c.stop();
+  });
+
+  // A cancel landing in the worker's own steps around pickup: after it read the job, and after it
+  // recorded RenderStarted. Either way nothing renders and nothing is published.
+  for (const [label, lands] of [
+    ["after the worker read the job", (c: StoreCall) => c.method === "load"],
+    ["after RenderStarted was recorded", (c: StoreCall) => c.method === "append" && c.eventTypes.includes("RenderStarted")],
+  ] as const) {
+    it(`a cancel landing ${label} is not missed: no render, no output`, async () => {
+      const store = await openTestStore(nc);
+      const roots = mediaRoots(join(work, `x-${label.length}`));
+      const upload = await storeUpload(roots, await makeAudio(work, 2));
+      const canceller = new AggregateRepository(store, jobDecider, "job");
+      let fired = false;
+      const hooked = storeWithHook(store, async (call) => {
+        if (fired || call.type !== "job" || call.id !== "job-x" || !lands(call)) return;
+        fired = true;
+        await canceller.handle("job-x", { type: "CancelJob", reason: "test" }, meta);
+      });
+      const spec = renderReactor(hooked, { nc, roots, logger: quietLogger(), workerId: "w1", concurrency: 1, maxAttempts: 3, timeoutMs: 60_000 });
+      const c = await runConsumer(store, spec, { logger: quietLogger(), deadLetters: { record: async () => {} } });
+      await queueJob(store, "job-x", upload, ["flat_1080p"]);
+      await until(async () => c.stats.handled === 1, 30_000);
+      expect(fired).toBe(true);
+      const seen = await types(store, "job-x");
+      expect(seen).not.toContain("OutputRendered");
+      expect(seen.at(-1)).toBe("JobCancelled");
+      expect(await readdir(roots.outputDir).catch(() => [])).toEqual([]);
+      await c.stop();
+    });
+  }
+
+  it("RENDER_TIMEOUT_MS bounds the whole job, not each format: two formats that each fit, together do not", async () => {
+    const store = await openTestStore(nc);
+    const roots = mediaRoots(join(work, "t"));
+    const upload = await storeUpload(roots, await makeAudio(work, 2));
+    // each format takes 3 s (+ a quick encode) against a 5 s limit: one fits, two do not
+    const render =
+      "ffmpeg -hide_banner -loglevel error -nostdin -y -i {input} -f lavfi -i color=c=orange:s={width}x{height}:r={fps} " +
+      "-map 1:v -map 0:a -shortest -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac {output}";
+    const renderer = ["sh", "-c", `sleep 3; exec ${render}`];
+    const spec = renderReactor(store, { nc, roots, logger: quietLogger(), workerId: "w1", concurrency: 1, maxAttempts: 1, timeoutMs: 5_000, renderer });
+    const c = await runConsumer(store, spec, { logger: quietLogger(), deadLetters: { record: async () => {} } });
+    const t0 = Date.now();
+    await queueJob(store, "job-t", upload, ["flat_1080p", "flat_1080p_square"]);
+    await until(async () => (await types(store, "job-t")).some((t) => t === "JobFailed" || t === "JobCompleted"), 30_000);
+    expect(Date.now() - t0).toBeLessThan(9_000); // 5 s and the failure recorded, not two full formats
+    const events = (await store.load("job", "job-t")).events;
+    expect(events.map((e) => e.type)).toEqual(["JobQueued", "RenderStarted", "OutputRendered", "JobFailed"]);
+    expect(events[3]!.data).toMatchObject({ stage: "render", code: "TIMEOUT", message: expect.stringContaining("within 5 s") });
+    const mp4s = (await readdir(roots.outputDir)).filter((f) => f.endsWith(".mp4"));
+    expect(mp4s).toEqual(["20261201_mr_smith_talk_flat_1080p_v1.mp4"]);
+    await c.stop();
+  });
+
+  it("options the engine does not know fail the job at once (INVALID_OPTIONS), without retries", async () => {
+    const store = await openTestStore(nc);
+    const roots = mediaRoots(join(work, "i"));
+    const upload = await storeUpload(roots, await makeAudio(work, 2));
+    const spec = renderReactor(store, {
+      nc, roots, logger: quietLogger(), workerId: "w1", concurrency: 1, maxAttempts: 3, timeoutMs: 60_000, backoffBaseMs: 200, backoffMaxMs: 400,
+    });
+    const c = await runConsumer(store, spec, { logger: quietLogger(), deadLetters: { record: async () => {} } });
+    const jobs = new AggregateRepository(store, jobDecider, "job");
+    // a template this worker does not have (an older worker than the server that queued it, say)
+    const data = jobQueued({ jobId: "job-i", upload, formats: ["flat_1080p"], template: "ember" as never, options: options({ transcribe: false, quality: "draft" }) }).data;
+    await jobs.handle("job-i", { type: "QueueJob", data }, meta);
+    await until(async () => (await types(store, "job-i")).includes("JobFailed"), 20_000);
+    expect(await types(store, "job-i")).toEqual(["JobQueued", "RenderStarted", "JobFailed"]);
+    expect((await store.load("job", "job-i")).events.at(-1)!.data).toMatchObject({ code: "INVALID_OPTIONS", attempts: 1, message: "Unknown template: ember" });
     await c.stop();
   });
 

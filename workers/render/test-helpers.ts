@@ -1,8 +1,9 @@
-/** Shared fixtures for the render tests: generated audio, temp dirs, ffprobe of outputs. */
+/** Shared fixtures for the render tests: generated audio, temp dirs, ffprobe of outputs, a store with hooks. */
 import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { EventStore } from "../../core/eventlog/event-store";
 
 export function tempDir(label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `emberflow-render-${label}-`));
@@ -28,4 +29,40 @@ export async function makeAudio(dir: string, seconds: number, name = `audio-${se
     "-ar", "44100", out,
   ]);
   return out;
+}
+
+export interface StoreCall {
+  readonly method: "load" | "append";
+  readonly type: string;
+  readonly id: string;
+  /** Types of the events appended (empty for a load). */
+  readonly eventTypes: readonly string[];
+}
+
+/**
+ * The event store as a reactor under test sees it: `after` runs once each load or append has
+ * finished, before the reactor gets the answer. It lands another writer's event (a cancel) exactly
+ * in the window between two of the reactor's steps, which no sleep could hit reliably.
+ */
+export function storeWithHook(store: EventStore, after: (call: StoreCall) => Promise<void>): EventStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === "load") {
+        return async (...args: Parameters<EventStore["load"]>) => {
+          const r = await target.load(...args);
+          await after({ method: "load", type: args[0], id: args[1], eventTypes: [] });
+          return r;
+        };
+      }
+      if (prop === "append") {
+        return async (...args: Parameters<EventStore["append"]>) => {
+          const r = await target.append(...args);
+          await after({ method: "append", type: args[0], id: args[1], eventTypes: args[2].map((e) => e.type) });
+          return r;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

@@ -1,8 +1,11 @@
 /**
  * The video description derived from a transcript (seed §4.4), with the seed's faults fixed:
- * only ONE extension is dropped ("talk.final.mp3" keeps "talk.final"), the excerpt is cut at a
- * word boundary, short audio no longer reads "0 minutes", and the language is spelled out.
+ * only ONE known media extension is dropped ("talk.final.mp3" keeps "talk.final", "Mr. Smith Talk"
+ * stays whole), the excerpt is cut at a word boundary, short audio no longer reads "0 minutes",
+ * and the language is spelled out.
  */
+import { stripMediaExtension } from "../render/naming";
+
 export const EXCERPT_MAX_CHARS = 500;
 export const TRAILER = "---\nCreated with emberflow";
 
@@ -21,11 +24,14 @@ export function formatDescription(t: DescriptionInput): string {
   return lines.join("\n");
 }
 
-/** The base name (an upload may carry a folder path) without its last extension. A leading dot is a hidden file, not an extension. */
+/**
+ * The base name (an upload may carry a folder path) without its extension, when it has a known
+ * media one: uploads may come without an extension, and "Mr. Smith Talk" has no ".Smith Talk" to
+ * drop. The same rule as the output file names (render/naming.ts), so title and file agree.
+ */
 export function titleOf(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(0, dot) : base;
+  return stripMediaExtension(base) || base; // ".mp3" alone: keep it rather than an empty title
 }
 
 /** Whitespace collapsed; over the limit: cut at the last word boundary within it, then "...". */

@@ -16,6 +16,15 @@ describe("description", () => {
     expect(titleOf("C:\\music\\v1.2 mix.wav")).toBe("v1.2 mix");
   });
 
+  it("drops only a known media extension: a name without one keeps its dotted words", () => {
+    expect(titleOf("Mr. Smith Talk")).toBe("Mr. Smith Talk");
+    expect(titleOf("Vol. 2 Opening")).toBe("Vol. 2 Opening");
+    expect(titleOf("talk.final.mp3")).toBe("talk.final");
+    expect(titleOf("Mr. Smith Talk.MP3")).toBe("Mr. Smith Talk");
+    expect(titleOf(".mp3")).toBe(".mp3"); // nothing left after the extension: the name as it is
+    expect(formatDescription({ fileName: "Mr. Smith Talk", text: "Hello.", durationSeconds: 3, language: "en" }).split("\n")[0]).toBe("Mr. Smith Talk");
+  });
+
   it("keeps text up to 500 characters as it is", () => {
     const t = "a".repeat(500);
     expect(excerptOf(t)).toBe(t);

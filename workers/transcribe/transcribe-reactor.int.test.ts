@@ -17,6 +17,7 @@ import { transcribeReactor } from "./transcribe-reactor";
 import type { WhisperClient } from "./whisper-client";
 import { sha256Of, speech, whisperService, type WhisperService } from "./test-helpers";
 import { freePort } from "../../core/nats/local-server";
+import { storeWithHook } from "../render/test-helpers";
 
 /** The reactor with a real nats-server and the REAL whisper-service, which is stopped and restarted mid-test. */
 const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" };
@@ -64,8 +65,8 @@ async function until(check: () => Promise<boolean>, ms = 40_000) {
 }
 const types = async (store: EventStore, id: string) => (await store.load("job", id)).events.map((e) => e.type);
 
-async function start(store: EventStore, o: { maxAttempts?: number; client?: WhisperClient } = {}): Promise<RunningConsumer> {
-  const spec = transcribeReactor(store, {
+async function start(store: EventStore, o: { maxAttempts?: number; client?: WhisperClient; reactorStore?: EventStore } = {}): Promise<RunningConsumer> {
+  const spec = transcribeReactor(o.reactorStore ?? store, {
     nc, roots, logger: quietLogger(), workerId: "w1", concurrency: 2, maxAttempts: o.maxAttempts ?? 30, whisperUrl: svc.url, client: o.client,
     ackWaitMs: 2_000, backoffBaseMs: 200, backoffMaxMs: 1_000, requestTimeoutMs: 40_000,
   });
@@ -146,6 +147,39 @@ describe("transcribe reactor", () => {
     const failed = (await store.load("job", "last")).events.at(-1)!;
     expect(failed.data).toMatchObject({ stage: "transcribe", code: "WHISPER_DOWN", attempts: 1 });
     expect((failed.data as { message: string }).message).toContain("gave up after 2 attempts");
+    await c.stop(2_000);
+  });
+
+  it("a cancel landing right after the worker read the job is not missed: no transcription runs", async () => {
+    const store = await openTestStore(nc);
+    const canceller = new AggregateRepository(store, jobDecider, "job");
+    let fired = false;
+    // the cancel is appended between the worker's read of the job and anything it does next
+    const hooked = storeWithHook(store, async (call) => {
+      if (fired || call.method !== "load" || call.type !== "job" || call.id !== "cl") return;
+      fired = true;
+      await canceller.handle("cl", { type: "CancelJob", reason: "user" }, meta);
+    });
+    let completed = 0;
+    // a service that answers after 300 ms unless the call is aborted first
+    const slow: WhisperClient = {
+      baseUrl: "fake", ready: async () => true,
+      transcribe: (_p, o) => new Promise((resolve, reject) => {
+        if (o.signal?.aborted) return reject(o.signal.reason as Error);
+        const t = setTimeout(() => {
+          completed++;
+          resolve({ text: "hello", language: "en", languageProbability: 1, durationSeconds: 1, segments: [] });
+        }, 300);
+        o.signal?.addEventListener("abort", () => (clearTimeout(t), reject(o.signal?.reason as Error)));
+      }),
+    };
+    const c = await start(store, { client: slow, reactorStore: hooked });
+    await queue(store, "cl");
+    await until(async () => c.stats.handled === 1, 10_000);
+    expect(fired).toBe(true);
+    expect(completed).toBe(0);
+    expect(await types(store, "cl")).toEqual(["JobQueued", "JobCancelled"]);
+    expect(c.stats.failedAttempts).toBe(0);
     await c.stop(2_000);
   });
 

@@ -65,71 +65,79 @@ export function transcribeReactor(store: EventStore, o: TranscribeReactorOptions
 
     async handle(event, ctx) {
       const jobId = event.aggregateId;
-      const { state } = await jobs.load(jobId);
-      const job = state.queued;
-      if (!job || isTerminal(state)) return;
-      // same staleness rules as the render worker: only the current generation's event does work
-      const e = event as unknown as RecordedEvent<JobQueued | JobRetried>;
-      if (e.type === "JobRetried" && (e.data as JobRetried["data"]).generation !== state.generation) return;
-      if (e.type === "JobQueued" && state.generation > 0) return;
-      // batch asked for no transcript, or a retry of a job whose transcript is already recorded
-      if (!transcriptOwed(state)) return;
-      const meta = () => causedBy(event, `${ACTOR}:${o.workerId}`);
-      const tick = (percent: number) =>
-        publishProgress(o.nc, store.names, {
-          batchId: job.batchId, jobId, stage: "transcribe", format: null, percent, etaSeconds: null, at: new Date().toISOString(),
-        });
-      tick(jobPercent(state));
-
+      // Subscribe to the cancellation BEFORE reading the job: a JobCancelled appended between the
+      // load and a later subscription is seen by neither, and the whisper call would run anyway.
+      // The flush makes sure the server has the subscription before we read.
       const cancelled = new AbortController();
       const sub = o.nc.subscribe(eventSubject(store.names, "job", jobId, "JobCancelled"), {
         max: 1,
         callback: () => cancelled.abort(new Error("job cancelled")),
       });
-      // the runtime heartbeats too; this keeps a long inference alive even with a short ackWait
-      const heartbeat = setInterval(() => ctx.working(), Math.max(200, Math.floor(ackWaitMs / 3)));
+      let heartbeat: NodeJS.Timeout | undefined;
       try {
-        const r = await client.transcribe(uploadBlobPath(o.roots, job.upload.sha256), {
-          fileName: job.upload.fileName,
-          signal: AbortSignal.any([ctx.signal, cancelled.signal]),
-        });
-        ctx.working();
-        const done = await jobs.handle(jobId, {
-          type: "RecordTranscript",
-          transcript: {
-            text: r.text,
-            language: r.language,
-            languageProbability: r.languageProbability,
-            durationSeconds: r.durationSeconds,
-            segments: r.segments.map((s) => ({ id: s.id, start: s.start, end: s.end, text: s.text })),
-            description: formatDescription({ fileName: job.upload.fileName, text: r.text, durationSeconds: r.durationSeconds, language: r.language }),
-          },
-        }, meta());
-        tick(jobPercent(done.state));
-        log.info("transcript recorded", { jobId, seconds: r.durationSeconds, language: r.language, attempt: ctx.attempt });
-      } catch (err) {
-        if (cancelled.signal.aborted && !ctx.signal.aborted) {
-          log.info("transcription stopped: job cancelled", { jobId });
-          return;
-        }
-        if (ctx.signal.aborted) throw err; // shutting down: the runtime releases the message
-        const permanent = err instanceof PermanentError;
-        if (permanent || ctx.isLastAttempt) {
-          await jobs.handle(jobId, {
-            type: "RecordFailure",
-            stage: "transcribe",
-            code: errorCode(err),
-            message: permanent ? errorMessage(err) : `${errorMessage(err)} (gave up after ${ctx.attempt} attempts)`,
-            attempt: ctx.attempt,
-            final: true,
-            retryInSeconds: null,
+        await o.nc.flush();
+        const { state } = await jobs.load(jobId);
+        const job = state.queued;
+        if (!job || isTerminal(state)) return;
+        // same staleness rules as the render worker: only the current generation's event does work
+        const e = event as unknown as RecordedEvent<JobQueued | JobRetried>;
+        if (e.type === "JobRetried" && (e.data as JobRetried["data"]).generation !== state.generation) return;
+        if (e.type === "JobQueued" && state.generation > 0) return;
+        // batch asked for no transcript, or a retry of a job whose transcript is already recorded
+        if (!transcriptOwed(state)) return;
+        if (cancelled.signal.aborted) return void log.info("transcription stopped: job cancelled", { jobId });
+        const meta = () => causedBy(event, `${ACTOR}:${o.workerId}`);
+        const tick = (percent: number) =>
+          publishProgress(o.nc, store.names, {
+            batchId: job.batchId, jobId, stage: "transcribe", format: null, percent, etaSeconds: null, at: new Date().toISOString(),
+          });
+        tick(jobPercent(state));
+
+        // the runtime heartbeats too; this keeps a long inference alive even with a short ackWait
+        heartbeat = setInterval(() => ctx.working(), Math.max(200, Math.floor(ackWaitMs / 3)));
+        try {
+          const r = await client.transcribe(uploadBlobPath(o.roots, job.upload.sha256), {
+            fileName: job.upload.fileName,
+            signal: AbortSignal.any([ctx.signal, cancelled.signal]),
+          });
+          ctx.working();
+          const done = await jobs.handle(jobId, {
+            type: "RecordTranscript",
+            transcript: {
+              text: r.text,
+              language: r.language,
+              languageProbability: r.languageProbability,
+              durationSeconds: r.durationSeconds,
+              segments: r.segments.map((s) => ({ id: s.id, start: s.start, end: s.end, text: s.text })),
+              description: formatDescription({ fileName: job.upload.fileName, text: r.text, durationSeconds: r.durationSeconds, language: r.language }),
+            },
           }, meta());
-          return; // JobFailed is the recorded outcome: ack, nothing left to retry
+          tick(jobPercent(done.state));
+          log.info("transcript recorded", { jobId, seconds: r.durationSeconds, language: r.language, attempt: ctx.attempt });
+        } catch (err) {
+          if (cancelled.signal.aborted && !ctx.signal.aborted) {
+            log.info("transcription stopped: job cancelled", { jobId });
+            return;
+          }
+          if (ctx.signal.aborted) throw err; // shutting down: the runtime releases the message
+          const permanent = err instanceof PermanentError;
+          if (permanent || ctx.isLastAttempt) {
+            await jobs.handle(jobId, {
+              type: "RecordFailure",
+              stage: "transcribe",
+              code: errorCode(err),
+              message: permanent ? errorMessage(err) : `${errorMessage(err)} (gave up after ${ctx.attempt} attempts)`,
+              attempt: ctx.attempt,
+              final: true,
+              retryInSeconds: null,
+            }, meta());
+            return; // JobFailed is the recorded outcome: ack, nothing left to retry
+          }
+          const code = errorCode(err);
+          const wait = delayFor(err, ctx.attempt, backoffBaseMs, backoffMaxMs);
+          log.warn("transcription deferred", { jobId, attempt: ctx.attempt, of: ctx.maxAttempts, code, retryInMs: wait, error: errorMessage(err) });
+          throw new RetryableError(code === "INTERNAL" ? "TRANSCRIBE_FAILED" : code, errorMessage(err), wait, { cause: err });
         }
-        const code = errorCode(err);
-        const wait = delayFor(err, ctx.attempt, backoffBaseMs, backoffMaxMs);
-        log.warn("transcription deferred", { jobId, attempt: ctx.attempt, of: ctx.maxAttempts, code, retryInMs: wait, error: errorMessage(err) });
-        throw new RetryableError(code === "INTERNAL" ? "TRANSCRIBE_FAILED" : code, errorMessage(err), wait, { cause: err });
       } finally {
         clearInterval(heartbeat);
         sub.unsubscribe();
