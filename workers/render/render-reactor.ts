@@ -16,6 +16,7 @@ import { OUTPUT_FORMATS, renderSize, type FormatId, type Quality } from "../../d
 import { isRenderError } from "./errors";
 import { jobEtaSeconds } from "./job-eta";
 import { renderOutput, type RendererCommand } from "./render-output";
+import { retryDeadLetteredJob } from "../jobs/dead-letter-retry";
 
 export interface RenderReactorOptions {
   readonly nc: NatsConnection;
@@ -167,6 +168,11 @@ export function renderReactor(store: EventStore, o: RenderReactorOptions): Consu
       } finally {
         sub.unsubscribe();
       }
+    },
+
+    // an operator's retry of this consumer's dead letter retries the failed job (workers/jobs)
+    retryDeadLetter(event, ctx) {
+      return retryDeadLetteredJob(jobs, (e, c) => this.handle(e, c), ACTOR)(event, ctx);
     },
 
     async onFinalFailure({ event, error, attempts }) {

@@ -13,6 +13,7 @@ import { publishProgress } from "../../core/progress/progress-channel";
 import { uploadBlobPath, type MediaRoots } from "../../core/storage/media-paths";
 import { formatDescription } from "./description";
 import { createWhisperClient, type WhisperClient } from "./whisper-client";
+import { retryDeadLetteredJob } from "../jobs/dead-letter-retry";
 
 export interface TranscribeReactorOptions {
   readonly nc: NatsConnection;
@@ -142,6 +143,11 @@ export function transcribeReactor(store: EventStore, o: TranscribeReactorOptions
         clearInterval(heartbeat);
         sub.unsubscribe();
       }
+    },
+
+    // an operator's retry of this consumer's dead letter retries the failed job (workers/jobs)
+    retryDeadLetter(event, ctx) {
+      return retryDeadLetteredJob(jobs, (e, c) => this.handle(e, c), ACTOR)(event, ctx);
     },
 
     async onFinalFailure({ event, error, attempts }) {
