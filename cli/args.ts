@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { resolveFormatId } from "../domain/formats";
 
@@ -12,7 +13,10 @@ export interface GlobalOptions {
 }
 
 export interface SubmitOptions {
+  /** As typed; relative ones are relative to baseDir. */
   readonly paths: string[];
+  /** Where the command was run from (see invocationDir). */
+  readonly baseDir: string;
   readonly template: "FLAME" | "MIST";
   readonly formats: string[];
   readonly transcribe: boolean;
@@ -60,10 +64,45 @@ const globalSpec = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export function parseCommand(argv: string[], env: Record<string, string | undefined>): Command {
+/**
+ * The directory that relative paths on the command line are relative to. `npm run cli -- ...`
+ * runs the script in the package root, not where it was typed, and records that place in INIT_CWD.
+ * A program started in some other directory by a process that itself runs under npm inherits a
+ * stale INIT_CWD, so INIT_CWD is only believed while the process runs in npm's package root
+ * (the folder of npm_package_json).
+ */
+export function invocationDir(env: Record<string, string | undefined>, cwd: string): string {
+  const init = env.INIT_CWD;
+  if (!init) return cwd;
+  const pkg = env.npm_package_json;
+  if (pkg && resolve(dirname(pkg)) !== resolve(cwd)) return cwd;
+  return resolve(cwd, init);
+}
+
+/** The rebuild script's options that take a path (it runs in the repo root, so they are made absolute). */
+const REBUILD_PATH_OPTIONS = ["--data-dir", "--file"];
+
+/** Makes the values of the named path options (`--opt v` or `--opt=v`) absolute against baseDir. */
+export function resolvePathOptions(args: readonly string[], names: readonly string[], baseDir: string): string[] {
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]!;
+    const eq = a.indexOf("=");
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (!names.includes(name)) continue;
+    if (eq > 0) out[i] = `${name}=${resolve(baseDir, a.slice(eq + 1))}`;
+    else if (i + 1 < out.length) {
+      i += 1;
+      out[i] = resolve(baseDir, out[i]!);
+    }
+  }
+  return out;
+}
+
+export function parseCommand(argv: string[], env: Record<string, string | undefined>, cwd: string = process.cwd()): Command {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") return { kind: "help" };
-  if (cmd === "rebuild") return { kind: "rebuild", passThrough: rest.filter((a) => a !== "--") };
+  if (cmd === "rebuild") return { kind: "rebuild", passThrough: resolvePathOptions(rest.filter((a) => a !== "--"), REBUILD_PATH_OPTIONS, invocationDir(env, cwd)) };
   const globalOf = (v: { url?: string; token?: string }): GlobalOptions => ({
     url: (v.url ?? env.EMBERFLOW_URL ?? "http://localhost:4000").replace(/\/+$/, ""),
     token: v.token ?? env.EMBERFLOW_TOKEN ?? null,
@@ -101,6 +140,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         global: globalOf(v as { url?: string; token?: string }),
         submit: {
           paths: positionals,
+          baseDir: invocationDir(env, cwd),
           template,
           formats: parseFormats(String(v.formats)),
           transcribe: Boolean(v.transcribe),

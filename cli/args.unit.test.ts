@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError, parseCommand, parseFormats } from "./args";
+import { UsageError, invocationDir, parseCommand, parseFormats, resolvePathOptions } from "./args";
+import { collectFiles } from "./submit";
 import { PlainReporter, bar, describeBatch, exitCodeFor, renderBlock } from "./render";
 import type { BatchView } from "./operations";
 
@@ -16,7 +20,7 @@ describe("emberflow command line", () => {
   it("takes --url and --token, falling back to EMBERFLOW_URL and EMBERFLOW_TOKEN", () => {
     expect(parseCommand(["show", "b1"], { EMBERFLOW_URL: "http://x:1/", EMBERFLOW_TOKEN: "t" })).toEqual({ kind: "show", global: { url: "http://x:1", token: "t" }, batchId: "b1", json: false });
     expect(parseCommand(["dead-letters", "--retry", "d1", "--url", "http://y:2", "--token", "s"], { EMBERFLOW_URL: "http://x:1" })).toEqual({ kind: "dead-letters", global: { url: "http://y:2", token: "s" }, retry: "d1" });
-    expect(parseCommand(["rebuild", "--", "--data-dir", "d"], {})).toEqual({ kind: "rebuild", passThrough: ["--data-dir", "d"] });
+    expect(parseCommand(["rebuild", "--", "--data-dir", "d", "--stream", "s"], {}, "/repo")).toEqual({ kind: "rebuild", passThrough: ["--data-dir", "/repo/d", "--stream", "s"] });
   });
 
   it("refuses unknown formats, templates, options and commands with a usage error", () => {
@@ -60,5 +64,46 @@ describe("emberflow command line", () => {
     expect(r.lines(b, ticks)).toEqual(["a.wav: COMPLETED 100%", "b.wav: RENDERING 40%", "batch night: RUNNING 50% (1/2 done, 0 failed, 0 cancelled)"]);
     expect(r.lines(b, ticks)).toEqual([]);
     expect(describeBatch(b, "http://h").join("\n")).toContain("flat_1080p: http://h/media/a.mp4");
+  });
+
+  describe("relative paths", () => {
+    // what `npm run cli -- submit ./takes` typed in /home/me/music looks like: npm moved the process to the repo root
+    const npmRun = { INIT_CWD: "/home/me/music", npm_package_json: "/repo/package.json" };
+
+    it("are relative to where the command was typed, which npm run keeps in INIT_CWD", () => {
+      expect(invocationDir(npmRun, "/repo")).toBe("/home/me/music");
+      expect(invocationDir({}, "/home/me/music")).toBe("/home/me/music"); // plain node, the bin, or npx in that folder
+      expect(invocationDir({ INIT_CWD: "/home/me/music" }, "/repo")).toBe("/home/me/music"); // a runner that sets only INIT_CWD
+      // started elsewhere by something that runs under npm: INIT_CWD is inherited and stale
+      expect(invocationDir(npmRun, "/srv/jobs")).toBe("/srv/jobs");
+      expect(invocationDir({ INIT_CWD: "music", npm_package_json: "/repo/package.json" }, "/repo")).toBe("/repo/music");
+    });
+
+    it("are kept as typed by submit, with the directory to resolve them against", () => {
+      const c = parseCommand(["submit", "takes", "../other/b.wav"], npmRun, "/repo");
+      expect(c).toMatchObject({ kind: "submit", submit: { paths: ["takes", "../other/b.wav"], baseDir: "/home/me/music" } });
+      expect(parseCommand(["submit", "takes"], {}, "/srv")).toMatchObject({ submit: { baseDir: "/srv" } });
+    });
+
+    it("make rebuild's --data-dir and --file absolute, in both spellings", () => {
+      expect(resolvePathOptions(["--data-dir", "d", "--file=x/log.jsonl", "--prefix", "p", "--file"], ["--data-dir", "--file"], "/b")).toEqual(["--data-dir", "/b/d", "--file=/b/x/log.jsonl", "--prefix", "p", "--file"]);
+      expect(parseCommand(["rebuild", "--", "--data-dir", "/abs", "--nats-url", "nats://h"], npmRun, "/repo")).toEqual({ kind: "rebuild", passThrough: ["--data-dir", "/abs", "--nats-url", "nats://h"] });
+      expect(parseCommand(["rebuild", "--data-dir", "data"], npmRun, "/repo")).toEqual({ kind: "rebuild", passThrough: ["--data-dir", "/home/me/music/data"] });
+    });
+
+    it("find the files relative to the base directory, not the process's", async () => {
+      const base = await mkdtemp(join(tmpdir(), "ef-cli-paths-"));
+      try {
+        await mkdir(join(base, "takes"));
+        await writeFile(join(base, "takes", "b.wav"), "x");
+        await writeFile(join(base, "takes", "a.mp3"), "x");
+        await writeFile(join(base, "takes", "notes.txt"), "x");
+        await writeFile(join(base, "single.flac"), "x");
+        expect(await collectFiles(["takes", "./single.flac"], base)).toEqual([join(base, "takes", "a.mp3"), join(base, "takes", "b.wav"), join(base, "single.flac")]);
+        await expect(collectFiles(["takes"], tmpdir())).rejects.toThrow(/takes: no such file or folder/);
+      } finally {
+        await rm(base, { recursive: true, force: true });
+      }
+    });
   });
 });

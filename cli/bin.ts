@@ -79,7 +79,7 @@ async function run(cmd: Command): Promise<number> {
 }
 
 try {
-  process.exitCode = await run(parseCommand(process.argv.slice(2), process.env));
+  process.exitCode = await run(parseCommand(process.argv.slice(2), process.env, process.cwd()));
 } catch (e) {
   if (e instanceof UsageError) {
     log(`emberflow: ${e.message}`);

@@ -11,11 +11,14 @@ export class RejectedFileError extends Error {
   override readonly name = "RejectedFileError";
 }
 
-/** Folders contribute their audio files (sorted, not recursive); files named directly are always taken. */
-export async function collectFiles(paths: string[]): Promise<string[]> {
+/**
+ * Folders contribute their audio files (sorted, not recursive); files named directly are always
+ * taken. Relative paths are resolved against baseDir (where the command was typed).
+ */
+export async function collectFiles(paths: string[], baseDir: string = process.cwd()): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
-    const abs = resolve(p);
+    const abs = resolve(baseDir, p);
     let st;
     try {
       st = await stat(abs);
@@ -39,7 +42,7 @@ export interface SubmitResult {
 
 /** Uploads every file (streamed, one request each), then creates the batch in one mutation. */
 export async function submitBatch(api: ApiClient, o: SubmitOptions, log: (line: string) => void): Promise<SubmitResult> {
-  const files = await collectFiles(o.paths);
+  const files = await collectFiles(o.paths, o.baseDir);
   log(`uploading ${files.length} file${files.length === 1 ? "" : "s"} to ${o.formats.length} format${o.formats.length === 1 ? "" : "s"}`);
   const uploaded: UploadedFile[] = [];
   const rejected: string[] = [];
@@ -55,7 +58,7 @@ export async function submitBatch(api: ApiClient, o: SubmitOptions, log: (line: 
     }
   }
   if (rejected.length) throw new RejectedFileError(`${rejected.length} file${rejected.length === 1 ? " was" : "s were"} rejected, so no batch was created:\n  ${rejected.join("\n  ")}`);
-  const name = o.name ?? `${basename(resolve(o.paths[0]!))} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
+  const name = o.name ?? `${basename(resolve(o.baseDir, o.paths[0]!))} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
   const r = await api.gql<{ createBatch: { position: number; replayed: boolean; batch: { id: string; name: string } } }>(CREATE_BATCH, {
     input: {
       name,

@@ -13,6 +13,7 @@ import {
   liveDetail,
   newestFirstIndex,
   parseRoute,
+  readPagesAfter,
   renderCount,
   routeParams,
   statusTone,
@@ -97,5 +98,36 @@ describe("dashboard view model", () => {
     expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", rows[2]!, true)).toBe(false);
     expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", rows[2]!, false)).toBe(true);
     expect(belongsInLoadedList("2026-12-01T12:00:00.000Z", null, true)).toBe(true);
+  });
+
+  it("reads a large event trail page by page after the last position seen, then only what is new", async () => {
+    let log = Array.from({ length: 1234 }, (_, i) => ({ seq: 10 + i * 2 }));
+    const calls: [number | null, number][] = [];
+    const fetchPage = async (after: number | null, first: number) => {
+      calls.push([after, first]);
+      return log.filter((e) => e.seq > (after ?? 0)).slice(0, first);
+    };
+    const seen: number[] = [];
+    const onPage = (page: readonly { seq: number }[]) => seen.push(...page.map((e) => e.seq));
+
+    let last = await readPagesAfter(null, 500, fetchPage, onPage);
+    expect(calls).toEqual([[null, 500], [1008, 500], [2008, 500]]);
+    expect(seen).toEqual(log.map((e) => e.seq));
+    expect(last).toBe(log.at(-1)!.seq);
+
+    // the next change: one request from the last position, only the new events
+    log = [...log, { seq: 5000 }, { seq: 5001 }];
+    calls.length = 0;
+    last = await readPagesAfter(last, 500, fetchPage, onPage);
+    expect(calls).toEqual([[2476, 500]]);
+    expect(seen.slice(-3)).toEqual([2476, 5000, 5001]);
+    expect(last).toBe(5001);
+
+    // nothing new: the position stays; an exact multiple of the page size costs one empty request more
+    expect(await readPagesAfter(5001, 500, fetchPage, onPage)).toBe(5001);
+    log = Array.from({ length: 4 }, (_, i) => ({ seq: i + 1 }));
+    calls.length = 0;
+    expect(await readPagesAfter(null, 2, fetchPage, () => {})).toBe(4);
+    expect(calls).toEqual([[null, 2], [2, 2], [4, 2]]);
   });
 });

@@ -51,6 +51,14 @@ function setState(s: ConnectionState): void {
   for (const l of stateListeners) l(s);
 }
 
+/**
+ * An HTTP request outside GraphQL (an upload) was refused for its token (401 or 403): the page
+ * shows that a token is needed, as it does for a GraphQL UNAUTHENTICATED or FORBIDDEN.
+ */
+export function reportUnauthorized(): void {
+  setState("unauthorized");
+}
+
 export function onConnectionState(l: (s: ConnectionState) => void): () => void {
   stateListeners.add(l);
   l(state);

@@ -96,6 +96,26 @@ export function newestFirstIndex(createdAts: readonly string[], createdAt: strin
   return i === -1 ? createdAts.length : i;
 }
 
+/**
+ * Reads a list kept in log order (the event trail) after position `after`, page by page until a
+ * page comes back short, handing each page over as it arrives (so a failure keeps what came before).
+ * Returns the position of the last item read, or `after` when there was none.
+ */
+export async function readPagesAfter<T extends { readonly seq: number }>(
+  after: number | null,
+  pageSize: number,
+  fetchPage: (after: number | null, first: number) => Promise<readonly T[]>,
+  onPage: (page: readonly T[]) => void,
+): Promise<number | null> {
+  let last = after;
+  for (;;) {
+    const page = await fetchPage(last, pageSize);
+    onPage(page);
+    if (page.length > 0) last = page[page.length - 1]!.seq;
+    if (page.length < pageSize) return last;
+  }
+}
+
 /** A live tick for a job (from jobProgress). */
 export interface LiveTick {
   readonly percent: number;

@@ -1,4 +1,4 @@
-import { authHeader } from "./api";
+import { authHeader, reportUnauthorized } from "./api";
 import { uploadErrorMessage } from "./format";
 
 /** What POST /uploads answers for each stored file. */
@@ -18,7 +18,8 @@ export interface UploadHandle {
 
 /**
  * Uploads one file with XMLHttpRequest (fetch has no upload progress), so every file gets its own
- * progress bar. Rejects with the server's error message when it refuses the file.
+ * progress bar. Rejects with the server's error message when it refuses the file; a refusal for the
+ * token (401, 403) also puts the page into its "token needed" state.
  */
 export function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
@@ -36,6 +37,8 @@ export function uploadFile(file: File, onProgress: (loaded: number, total: numbe
         }
         return reject(new Error("The server accepted the file but its answer could not be read."));
       }
+      // no token, a wrong one, or a viewer's: the header switches to "token needed" and opens the token form
+      if (xhr.status === 401 || xhr.status === 403) reportUnauthorized();
       reject(new Error(uploadErrorMessage(xhr.status, xhr.responseText)));
     };
     xhr.onerror = () => reject(new Error(uploadErrorMessage(0, "")));

@@ -21,14 +21,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string, alsoTo?: string): Promise<void> {
+export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
-  if (alsoTo) {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await mkdir(resolve(alsoTo, ".."), { recursive: true });
-    await page.screenshot({ path: alsoTo, fullPage: false });
-  }
 }
 
 /** Collects page errors and console errors, so a test can show them when it fails. */

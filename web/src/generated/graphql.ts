@@ -188,6 +188,7 @@ export type DashHealthQuery = { projector: { position: number, logPosition: numb
 export type DashBatchEventsQueryVariables = Exact<{
   batchId: string | number;
   after?: number | null | undefined;
+  first: number;
 }>;
 
 
@@ -697,8 +698,8 @@ export const DashHealthDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<DashHealthQuery, DashHealthQueryVariables>;
 export const DashBatchEventsDocument = new TypedDocumentString(`
-    query DashBatchEvents($batchId: ID!, $after: Int) {
-  events(aggregateId: $batchId, after: $after, first: 500) {
+    query DashBatchEvents($batchId: ID!, $after: Int, $first: Int!) {
+  events(aggregateId: $batchId, after: $after, first: $first) {
     id
     seq
     type

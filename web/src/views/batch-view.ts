@@ -1,6 +1,6 @@
 import { onReconnect, request, subscribe } from "../api";
 import { h, progressBar, replaceChildren, setProgress, setText } from "../dom";
-import { canRetryDelivery, formatPercent, formatTime, isTerminalBatch, statusLabel, type LiveTick } from "../format";
+import { canRetryDelivery, formatPercent, formatTime, isTerminalBatch, readPagesAfter, statusLabel, type LiveTick } from "../format";
 import {
   DashBatchDocument,
   DashBatchEventsDocument,
@@ -27,6 +27,7 @@ export const batchView: View = (root, _nav, params) => {
   const live = new Map<string, LiveTick>();
   const cards = new Map<string, Card>();
   let batch: DashBatchDetailFragment | null = null;
+  let disposed = false;
 
   const title = h("h1", { id: "batch-title", tabindex: -1 }, "Batch");
   const badge = h("span", { "aria-live": "polite", id: "batch-status" });
@@ -157,10 +158,20 @@ export const batchView: View = (root, _nav, params) => {
     );
   }
 
-  /** The audit trail, fetched incrementally (after the last seen seq) a moment after each change. */
-  const trail: DashBatchEventsQuery["events"] = [];
+  /**
+   * The audit trail, fetched incrementally a moment after each change: only the events after the
+   * last one seen, page by page until a short page (a large batch is read in several requests, not
+   * capped at one page), and appended to the list rather than redrawn.
+   */
+  const EVENTS_PAGE = 500;
+  let lastSeq: number | null = null;
+  let eventCount = 0;
+  const eventsSummary = h("summary", {}, "0 events");
+  const eventsList = h("ol", { class: "events" });
+  let eventsShown = false;
   let eventsTimer: ReturnType<typeof setTimeout> | null = null;
   let eventsBusy = false;
+  let eventsAgain = false;
   function scheduleEvents(): void {
     eventsTimer ??= setTimeout(() => {
       eventsTimer = null;
@@ -168,31 +179,34 @@ export const batchView: View = (root, _nav, params) => {
     }, 300);
   }
   async function loadEvents(): Promise<void> {
-    if (eventsBusy) return scheduleEvents();
+    if (eventsBusy) {
+      eventsAgain = true; // a change arrived during the fetch: read again once it ends
+      return;
+    }
     eventsBusy = true;
     try {
-      const d = await request(DashBatchEventsDocument, { batchId: id, after: trail.at(-1)?.seq ?? null });
-      if (d.events.length === 0 && trail.length > 0) return;
-      trail.push(...d.events);
-      renderEvents();
+      await readPagesAfter(lastSeq, EVENTS_PAGE, (after, first) => request(DashBatchEventsDocument, { batchId: id, after, first }).then((d) => d.events), appendEvents);
     } catch {
-      /* the next change or reconnect fetches again */
+      /* the next change or reconnect fetches again, from the last event seen */
     } finally {
       eventsBusy = false;
+      if (eventsAgain && !disposed) {
+        eventsAgain = false;
+        scheduleEvents();
+      }
     }
   }
 
-  function renderEvents(): void {
-    const open = events.querySelector("details")?.open ?? false;
-    replaceChildren(
-      events,
-      h(
-        "details",
-        { open },
-        h("summary", {}, `${trail.length} events`),
-        h("ol", { class: "events" }, ...trail.map((e) => h("li", {}, h("code", {}, `#${e.seq}`), " ", h("time", { datetime: e.occurredAt }, formatTime(e.occurredAt)), " ", h("strong", {}, e.type), ` ${e.aggregateType} ${e.aggregateId.slice(-8)} by ${e.actor}`))),
-      ),
-    );
+  function appendEvents(page: readonly DashBatchEventsQuery["events"][number][]): void {
+    if (!eventsShown) {
+      eventsShown = true;
+      replaceChildren(events, h("details", {}, eventsSummary, eventsList));
+    }
+    if (page.length === 0) return;
+    lastSeq = page.at(-1)!.seq;
+    eventCount += page.length;
+    eventsList.append(...page.map((e) => h("li", {}, h("code", {}, `#${e.seq}`), " ", h("time", { datetime: e.occurredAt }, formatTime(e.occurredAt)), " ", h("strong", {}, e.type), ` ${e.aggregateType} ${e.aggregateId.slice(-8)} by ${e.actor}`)));
+    setText(eventsSummary, `${eventCount} events`);
   }
 
   const fail = (e: Error) => {
@@ -215,6 +229,7 @@ export const batchView: View = (root, _nav, params) => {
   });
   const offReconnect = onReconnect(() => void load());
   return () => {
+    disposed = true;
     unsubBatch();
     unsubProgress();
     offReconnect();
