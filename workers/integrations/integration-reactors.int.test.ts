@@ -50,15 +50,23 @@ afterAll(async () => {
 });
 
 describe("integration reactors", () => {
-  it("says what it will do, and runs nothing when nothing is configured", () => {
+  it("says what it will do; with nothing configured only the Drive and Sheets 'not configured' notes run", () => {
     const none = integrationReactors({ names: { stream: "X", prefix: "x" } } as never, { config: parseIntegrationConfig({}), roots, logger: quietLogger() });
-    expect(none.specs).toEqual([]);
+    expect(none.specs.map((s) => [s.name, s.filterSubjects])).toEqual([
+      ["integration-drive-not-configured", ["x.batch.*.BatchCreated", "x.delivery.*.DeliveryRetryRequested"]],
+      ["integration-sheets-not-configured", ["x.batch.*.BatchCreated", "x.batch.*.BatchExportRequested", "x.delivery.*.DeliveryRetryRequested"]],
+    ]);
     expect(none.describe()).toEqual([
-      "ntfy: off (set NTFY_URL and NTFY_TOPIC)",
-      "google drive: off (set GDRIVE_REMOTE)",
-      "google sheets: off (set GOOGLE_SHEETS_ID, GOOGLE_SERVICE_ACCOUNT_EMAIL, GOOGLE_PRIVATE_KEY)",
+      "ntfy: off (set NTFY_TOPIC; NTFY_URL defaults to https://ntfy.sh)",
+      "google drive: off (set GDRIVE_REMOTE); batches with syncToDrive get a FAILED delivery that says so",
+      "google sheets: off (set GOOGLE_SHEETS_ID, GOOGLE_SERVICE_ACCOUNT_EMAIL, GOOGLE_PRIVATE_KEY); batches with exportToSheets and exportBatchToSheets requests get a FAILED delivery that says so",
       "webhooks: off (set N8N_WEBHOOK_RENDER_URL or WEBHOOKS)",
     ]);
+    // only the topic: the public server, and start-up says so
+    const topicOnly = integrationReactors({ names: { stream: "X", prefix: "x" } } as never, { config: parseIntegrationConfig({ NTFY_TOPIC: "t" }), roots, logger: quietLogger() });
+    expect(topicOnly.describe()[0]).toBe(
+      'ntfy: on, topic "t" at https://ntfy.sh (NTFY_URL not set: the public server, where anyone who knows the topic can read it): batch outcomes and final job failures, for batches with notify',
+    );
     // INTEGRATION_* env shortens every integration consumer's retry schedule
     const env = { NTFY_URL: "http://127.0.0.1:9", NTFY_TOPIC: "t", INTEGRATION_MAX_ATTEMPTS: "40", INTEGRATION_BACKOFF_BASE_MS: "200", INTEGRATION_BACKOFF_MAX_MS: "1000" };
     const tuned = integrationReactors({ names: { stream: "X", prefix: "x" } } as never, { config: parseIntegrationConfig(env), roots, logger: quietLogger() });
@@ -112,20 +120,24 @@ describe("integration reactors", () => {
       await Promise.all([ntfy.up(), google.up(), hooks.up()]);
       await until(async () => {
         const all = [...(await byDelivery()).values()];
-        return all.length === 5 && all.every((t) => t.at(-1) === "DeliverySucceeded");
+        return all.length === 7 && all.every((t) => t.at(-1) === "DeliverySucceeded");
       }, 25_000, "every delivery succeeded");
       await sleep(500);
     } finally {
       await dav.stop();
     }
     const all = await byDelivery();
-    expect([...all.keys()].map(integrationOf).sort()).toEqual(["drive", "ntfy", "sheets", "webhook", "webhook"]);
+    // sheets twice: on completion (Drive still down, no link) and when the upload was recorded;
+    // webhooks: the n8n job webhook, batch.started and batch.completed for "batches"
+    expect([...all.keys()].map(integrationOf).sort()).toEqual(["drive", "ntfy", "sheets", "sheets", "webhook", "webhook", "webhook"]);
     for (const types of all.values()) expect(types.filter((t) => t === "DeliverySucceeded")).toHaveLength(1);
     expect(ntfy.messages.map((m) => m.title)).toEqual(["Batch Complete: 1 videos"]);
-    expect(hooks.accepted().map((r) => (r.json as { type: string }).type).sort()).toEqual(["batch.completed", "job.completed"]);
+    expect(hooks.accepted().map((r) => (r.json as { type: string }).type).sort()).toEqual(["batch.completed", "batch.started", "job.completed"]);
     const job = hooks.accepted().find((r) => (r.json as { type: string }).type === "job.completed")!.json as { driveUrl: string | null };
     expect(job.driveUrl).toMatch(/^rclone:\/\/dav\/Renders\/2026\/12\//); // waited for the upload
-    expect(google.values("sheet-x", "Renders")).toHaveLength(2);
+    const rows = google.values("sheet-x", "Renders");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]![6]).toBe(job.driveUrl); // the Drive link reached the sheet too
     await running.stop();
   });
 });

@@ -2,7 +2,9 @@
  * The integrations as reactors on the event log: one ConsumerSpec (own durable consumer) per
  * configured integration, so a slow or failing one never blocks the pipeline or another. The
  * composition root runs each with startReactor(store, spec, { logger, actor: 'worker:integrations' }).
- * Unconfigured integrations get no consumer at all; describe() says what will happen and why.
+ * Unconfigured integrations get no consumer of their own; Drive and Sheets, which a batch can ask
+ * for, get a small one that records a "not configured" delivery for such requests
+ * (not-configured.ts). describe() says what will happen and why.
  */
 import type { EventStore } from "../../core/eventlog/event-store";
 import { CONSUMER_DEFAULTS, type ConsumerDefaults, type ConsumerSpec } from "../../core/consumers/durable-consumer";
@@ -16,6 +18,7 @@ import type { BackoffOptions } from "./google-sheets/sheets-backoff.js";
 import { sheetsReactor } from "./google-sheets/sheets-reactor.js";
 import type { IntegrationConfig } from "./integrations-config.js";
 import { createNtfyAdapter } from "./ntfy/ntfy-adapter.js";
+import { notConfiguredReactor } from "./not-configured.js";
 import { ntfyReactor } from "./ntfy/ntfy-reactor.js";
 import { PipelineFacts } from "./pipeline-facts.js";
 import { createWebhookAdapterIfConfigured } from "./webhooks/webhook-adapter.js";
@@ -61,6 +64,8 @@ export function integrationReactors(store: EventStore, deps: IntegrationReactorD
   const recorder = new DeliveryRecorder(store, consumer, logger);
   const facts = new PipelineFacts(store);
   const specs: ConsumerSpec[] = [];
+  /** Small consumers that put "not configured" on record for batches asking for an integration that is off. */
+  const offSpecs: ConsumerSpec[] = [];
   const lines: string[] = [];
   const base = { store, recorder, facts, tuning: consumer };
 
@@ -69,8 +74,9 @@ export function integrationReactors(store: EventStore, deps: IntegrationReactorD
     const adapter = createNtfyAdapter({ url: ntfy.url, topic: ntfy.topic, token: ntfy.token, timeoutMs: tuning.httpTimeoutMs });
     specs.push(ntfyReactor({ ...base, adapter, settings: ntfy, publicUrl: config.publicUrl }));
     const started = ntfy.notifyStarted ? "batch started, " : "";
-    lines.push(`ntfy: on, topic "${ntfy.topic}" at ${new URL(ntfy.url).origin}: ${started}batch outcomes and final job failures, for batches with notify`);
-  } else lines.push("ntfy: off (set NTFY_URL and NTFY_TOPIC)");
+    const defaulted = ntfy.urlDefaulted ? " (NTFY_URL not set: the public server, where anyone who knows the topic can read it)" : "";
+    lines.push(`ntfy: on, topic "${ntfy.topic}" at ${new URL(ntfy.url).origin}${defaulted}: ${started}batch outcomes and final job failures, for batches with notify`);
+  } else lines.push("ntfy: off (set NTFY_TOPIC; NTFY_URL defaults to https://ntfy.sh)");
 
   if (drive) {
     const adapter = createRcloneDriveAdapter({
@@ -78,31 +84,53 @@ export function integrationReactors(store: EventStore, deps: IntegrationReactorD
       folder: drive.folder,
       configPath: drive.configPath,
       flags: [...drive.flags],
+      folderNaming: drive.folderNaming,
+      ...(drive.linkTemplate ? { linkTemplate: drive.linkTemplate } : {}),
       timeoutMs: tuning.rcloneTimeoutMs,
     });
     specs.push(driveReactor({ ...base, tuning: { ...consumer, concurrency: Math.min(consumer.concurrency, 2) }, adapter, settings: drive, roots }));
-    lines.push(`google drive: on, each output of batches with syncToDrive is copied to ${drive.remote}:${drive.folder}/<YYYY>/<MM>/<batch>/ with rclone`);
-  } else lines.push("google drive: off (set GDRIVE_REMOTE)");
+    const folderOf = { "name-and-id": "<batch name> (<id end>)", name: "<batch name>", id: "<batch id>" }[drive.folderNaming];
+    const link = drive.linkTemplate ? `, links from GDRIVE_LINK_TEMPLATE` : "";
+    lines.push(`google drive: on, each output of batches with syncToDrive is copied to ${drive.remote}:${drive.folder}/<YYYY>/<MM>/${folderOf}/ with rclone${link}`);
+  } else {
+    offSpecs.push(notConfiguredReactor("drive", base));
+    lines.push("google drive: off (set GDRIVE_REMOTE); batches with syncToDrive get a FAILED delivery that says so");
+  }
 
   if (sheets) {
     const adapter = createGoogleSheetsAdapter({ ...sheets, backoff: tuning.sheetsBackoff });
     specs.push(sheetsReactor({ ...base, adapter, settings: sheets, drive, roots }));
-    lines.push(`google sheets: on, tab "${sheets.tab}" of spreadsheet ${sheets.spreadsheetId}: batches with exportToSheets on completion, any batch on exportBatchToSheets`);
-  } else lines.push("google sheets: off (set GOOGLE_SHEETS_ID, GOOGLE_SERVICE_ACCOUNT_EMAIL, GOOGLE_PRIVATE_KEY)");
+    const late = drive ? " (again when Drive uploads finish after completion)" : "";
+    lines.push(`google sheets: on, tab "${sheets.tab}" of spreadsheet ${sheets.spreadsheetId}: batches with exportToSheets on completion${late}, any batch on exportBatchToSheets`);
+  } else {
+    offSpecs.push(notConfiguredReactor("sheets", base));
+    lines.push("google sheets: off (set GOOGLE_SHEETS_ID, GOOGLE_SERVICE_ACCOUNT_EMAIL, GOOGLE_PRIVATE_KEY); batches with exportToSheets and exportBatchToSheets requests get a FAILED delivery that says so");
+  }
 
   const hooks = webhooks ? createWebhookAdapterIfConfigured({ ...webhooks, subscriptions: [...webhooks.subscriptions] }, { timeoutMs: tuning.httpTimeoutMs }) : undefined;
-  if (hooks) {
-    specs.push(webhookReactor({ ...base, adapter: hooks, drive, roots, publicUrl: config.publicUrl, driveWaitMs: tuning.driveWaitMs ?? 5_000 }));
-    const subs = ["job.completed", "job.failed", "batch.completed", "batch.partial", "batch.failed", "batch.cancelled"]
+  if (webhooks && hooks) {
+    specs.push(
+      webhookReactor({
+        ...base,
+        adapter: hooks,
+        drive,
+        roots,
+        publicUrl: config.publicUrl,
+        driveWaitMs: tuning.driveWaitMs ?? 5_000,
+        ...(webhooks.pathMapping ? { pathMapping: webhooks.pathMapping } : {}),
+      }),
+    );
+    const subs = ["job.completed", "job.failed", "batch.started", "batch.completed", "batch.partial", "batch.failed", "batch.cancelled"]
       .flatMap((t) => hooks.subscriptionsFor(t).map((s) => s.id))
       .filter((id, i, all) => all.indexOf(id) === i);
     const wait = drive ? " (job webhooks of Drive-synced batches wait for the Drive links)" : "";
-    lines.push(`webhooks: on, signed deliveries to ${subs.join(", ")}${wait}`);
+    const map = webhooks.pathMapping ? `; output paths ${webhooks.pathMapping.from}/... sent as ${webhooks.pathMapping.to}/...` : "";
+    lines.push(`webhooks: on, signed deliveries to ${subs.join(", ")}${wait}${map}`);
   } else lines.push("webhooks: off (set N8N_WEBHOOK_RENDER_URL or WEBHOOKS)");
 
   if (config.retry && specs.length > 0) {
     lines.push(`integration retries: ${consumer.maxAttempts} attempts, backoff ${consumer.backoffBaseMs} ms doubling to ${consumer.backoffMaxMs} ms`);
   }
   // the composition root logs describe() at start-up (workers/main.ts), so nothing is logged here
-  return { specs, describe: () => [...lines] };
+  return { specs: [...specs, ...offSpecs], describe: () => [...lines] };
 }

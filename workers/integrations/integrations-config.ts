@@ -4,12 +4,16 @@
  * silently off, because "why did nothing arrive" is far harder to debug than a refused start.
  * Error messages name variables, never their values: they are printed and may reach logs.
  */
+import type { BatchFolderNaming } from "./google-drive/drive-paths.js";
 import { parseRcloneFlags } from "./google-drive/rclone-runner.js";
 import { normalizePrivateKey } from "./google-sheets/service-account-auth.js";
 import { createWebhookAdapterIfConfigured, type WebhookSubscription } from "./webhooks/webhook-adapter.js";
+import type { PathMapping } from "./webhooks/webhook-payload.js";
 
 export interface NtfySettings {
   readonly url: string;
+  /** Set when neither NTFY_URL nor NTFY_SERVER was given and the public server is used (the seed's default). */
+  readonly urlDefaulted?: true;
   readonly topic: string;
   readonly token?: string;
   /** NTFY_NOTIFY_STARTED: also notify when a batch's first render starts. */
@@ -22,6 +26,10 @@ export interface DriveSettings {
   readonly folder: string;
   readonly configPath?: string;
   readonly flags: readonly string[];
+  /** GDRIVE_FOLDER_NAMING: the batch folder's name; default `name-and-id` ("<name> (<last 8 of id>)"). */
+  readonly folderNaming: BatchFolderNaming;
+  /** GDRIVE_LINK_TEMPLATE: replaces the built-in link (placeholders {id} {remote} {path} {encodedPath} {name}). */
+  readonly linkTemplate?: string;
 }
 
 export interface SheetsSettings {
@@ -39,6 +47,8 @@ export interface WebhookSettings {
   readonly n8nRenderUrl?: string;
   readonly n8nSecret?: string;
   readonly subscriptions: readonly WebhookSubscription[];
+  /** WEBHOOK_PATH_MAP: output paths in job payloads rewritten to how the receiver sees them. */
+  readonly pathMapping?: PathMapping;
 }
 
 /**
@@ -66,6 +76,10 @@ export interface IntegrationConfig {
 }
 
 export const DEFAULT_DRIVE_FOLDER = "Emberflow/Renders";
+/** The seed's default ntfy server, used when only NTFY_TOPIC is set. */
+export const DEFAULT_NTFY_URL = "https://ntfy.sh";
+export const DRIVE_FOLDER_NAMINGS: readonly BatchFolderNaming[] = ["name-and-id", "name", "id"];
+export const DRIVE_LINK_PLACEHOLDERS = ["{id}", "{remote}", "{path}", "{encodedPath}", "{name}"] as const;
 export const DEFAULT_SHEETS_TAB = "Renders";
 
 export class IntegrationConfigError extends Error {
@@ -91,7 +105,7 @@ export function parseIntegrationConfig(env: Env): IntegrationConfig {
   };
 
   const ntfy = parseNtfy(get, url, problems);
-  const drive = parseDrive(get);
+  const drive = parseDrive(get, problems);
   const sheets = parseSheets(get, url, problems);
   const webhooks = parseWebhooks(get, url, problems);
   const publicUrl = url("PUBLIC_URL");
@@ -118,25 +132,53 @@ function parseNtfy(get: Getter, url: Getter, problems: string[]): NtfySettings |
   const notifyStarted = parseBool("NTFY_NOTIFY_STARTED", get("NTFY_NOTIFY_STARTED"), problems);
   // The topic is what turns ntfy on; a server URL alone (a common default) leaves it off.
   if (!topic) return null;
-  if (!server) {
-    problems.push("NTFY_TOPIC is set but NTFY_URL is not (e.g. NTFY_URL=https://ntfy.sh)");
-    return null;
-  }
   if (/[/\s]/.test(topic)) problems.push("NTFY_TOPIC must be a name without slashes or spaces");
   const token = get("NTFY_TOKEN");
-  return { url: server, topic, notifyStarted, ...(token ? { token } : {}) };
+  // Only the topic set: the public server, as the seed defaulted (start-up says so).
+  const where = server ? { url: server } : { url: DEFAULT_NTFY_URL, urlDefaulted: true as const };
+  return { ...where, topic, notifyStarted, ...(token ? { token } : {}) };
 }
 
-function parseDrive(get: Getter): DriveSettings | null {
+function parseDrive(get: Getter, problems: string[]): DriveSettings | null {
   const remote = get("GDRIVE_REMOTE");
+  // like GDRIVE_OUTPUT_FOLDER, the other variables only matter (and are only checked) once it is on
   if (!remote) return null;
+  const naming = get("GDRIVE_FOLDER_NAMING");
+  const linkTemplate = get("GDRIVE_LINK_TEMPLATE");
+  let folderNaming: BatchFolderNaming = "name-and-id";
+  if (naming !== undefined) {
+    const n = naming.toLowerCase() as BatchFolderNaming;
+    if (DRIVE_FOLDER_NAMINGS.includes(n)) folderNaming = n;
+    else problems.push(`GDRIVE_FOLDER_NAMING must be one of ${DRIVE_FOLDER_NAMINGS.join(", ")}`);
+  }
+  if (linkTemplate !== undefined) {
+    const problem = linkTemplateProblem(linkTemplate);
+    if (problem) problems.push(`GDRIVE_LINK_TEMPLATE ${problem}`);
+  }
   const configPath = get("RCLONE_CONFIG");
   return {
     remote,
     folder: get("GDRIVE_OUTPUT_FOLDER") ?? DEFAULT_DRIVE_FOLDER,
     flags: parseRcloneFlags(get("RCLONE_FLAGS")),
+    folderNaming,
     ...(configPath ? { configPath } : {}),
+    ...(linkTemplate ? { linkTemplate } : {}),
   };
+}
+
+/**
+ * A link template must name the object (at least one placeholder), use only known placeholders,
+ * and give an absolute URL once they are filled in (a typo there would otherwise put a useless
+ * "link" in every sheet row and webhook).
+ */
+function linkTemplateProblem(t: string): string | null {
+  const unknown = (t.match(/\{[^{}]*\}/g) ?? []).filter((p) => !(DRIVE_LINK_PLACEHOLDERS as readonly string[]).includes(p));
+  if (unknown.length > 0) return `has unknown placeholders ${[...new Set(unknown)].join(" ")} (known: ${DRIVE_LINK_PLACEHOLDERS.join(" ")})`;
+  if (!DRIVE_LINK_PLACEHOLDERS.some((p) => t.includes(p))) return `must contain at least one of ${DRIVE_LINK_PLACEHOLDERS.join(" ")}`;
+  let filled = t;
+  for (const p of DRIVE_LINK_PLACEHOLDERS) filled = filled.replaceAll(p, "x");
+  if (!/\s/.test(filled) && URL.canParse(filled)) return null;
+  return "must be an absolute URL such as https://files.example.com/{encodedPath}";
 }
 
 function parseSheets(get: Getter, url: Getter, problems: string[]): SheetsSettings | null {
@@ -187,14 +229,33 @@ function parseWebhooks(get: Getter, url: Getter, problems: string[]): WebhookSet
   }
   if (!n8nRenderUrl && subscriptions.length === 0) return null;
   const settings: WebhookSettings = { subscriptions, ...(n8nRenderUrl ? { n8nRenderUrl } : {}), ...(n8nSecret ? { n8nSecret } : {}) };
-  if (problems.length > before) return settings; // already explained; the adapter would repeat it
-  try {
-    // the adapter's own checks (unique ids, a secret on every WEBHOOKS entry, http(s) urls)
-    createWebhookAdapterIfConfigured({ ...settings, subscriptions: [...subscriptions] });
-  } catch (err) {
-    problems.push(`WEBHOOKS: ${(err as Error).message.replace(/^webhook: /, "")}`);
+  if (problems.length === before) {
+    try {
+      // the adapter's own checks (unique ids, a secret on every WEBHOOKS entry, http(s) urls);
+      // skipped when the entries were already explained, as the adapter would repeat it
+      createWebhookAdapterIfConfigured({ ...settings, subscriptions: [...subscriptions] });
+    } catch (err) {
+      problems.push(`WEBHOOKS: ${(err as Error).message.replace(/^webhook: /, "")}`);
+    }
   }
-  return settings;
+  const pathMap = get("WEBHOOK_PATH_MAP");
+  const pathMapping = pathMap === undefined ? undefined : parsePathMapping(pathMap, problems);
+  return pathMapping ? { ...settings, pathMapping } : settings;
+}
+
+/**
+ * `WEBHOOK_PATH_MAP=<local prefix>:<receiver prefix>`, e.g. `/srv/emberflow/data/outputs:/renders`
+ * when n8n mounts the outputs at `/renders` (the seed's compose file): both absolute paths.
+ */
+function parsePathMapping(v: string, problems: string[]): PathMapping | undefined {
+  const parts = v.split(":");
+  const [from, to] = parts.map((p) => p.trim());
+  if (parts.length !== 2 || !from?.startsWith("/") || !to?.startsWith("/")) {
+    problems.push("WEBHOOK_PATH_MAP must be <local path>:<receiver path>, two absolute paths, e.g. /srv/emberflow/data/outputs:/renders");
+    return undefined;
+  }
+  const trim = (p: string) => p.replace(/\/+$/, "") || "/";
+  return { from: trim(from), to: trim(to) };
 }
 
 function subscription(s: unknown, i: number, problems: string[]): WebhookSubscription {

@@ -35,11 +35,62 @@ describe("parseIntegrationConfig", () => {
       PUBLIC_URL: "https://ember.example/",
     });
     expect(c.ntfy).toEqual({ url: "https://ntfy.example", topic: "renders", token: "tk_abc123", notifyStarted: true });
-    expect(c.drive).toEqual({ remote: "gdrive:", folder: "Emberflow/Renders", configPath: "/etc/rclone.conf", flags: ["--tpslimit", "2", "--bwlimit", "08:00,512k"] });
+    expect(c.drive).toEqual({
+      remote: "gdrive:",
+      folder: "Emberflow/Renders",
+      configPath: "/etc/rclone.conf",
+      flags: ["--tpslimit", "2", "--bwlimit", "08:00,512k"],
+      folderNaming: "name-and-id",
+    });
     expect(c.sheets).toMatchObject({ spreadsheetId: "1AbC_d-E", tab: "Renders", privateKey: "-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----" });
     expect(c.webhooks?.subscriptions).toEqual([{ id: "zap", url: "https://hooks.example/x", secret: "zap-secret-1", events: ["batch.*"] }]);
     expect(c.publicUrl).toBe("https://ember.example");
     expect(integrationSecrets(c).sort()).toEqual(["-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----", "n8n-secret", "tk_abc123", "zap-secret-1"].sort());
+  });
+
+  it("ntfy: only NTFY_TOPIC set means the public ntfy.sh (the seed's default), and says so", () => {
+    expect(parseIntegrationConfig({ NTFY_TOPIC: "renders" }).ntfy).toEqual({ url: "https://ntfy.sh", urlDefaulted: true, topic: "renders", notifyStarted: false });
+    expect(parseIntegrationConfig({ NTFY_TOPIC: "renders", NTFY_URL: " " }).ntfy).toMatchObject({ url: "https://ntfy.sh", urlDefaulted: true });
+    // either name of the server variable wins over the default
+    expect(parseIntegrationConfig({ NTFY_TOPIC: "renders", NTFY_SERVER: "https://ntfy.example" }).ntfy).toEqual({ url: "https://ntfy.example", topic: "renders", notifyStarted: false });
+    expect(parseIntegrationConfig({ NTFY_TOPIC: "renders", NTFY_URL: "https://a.example", NTFY_SERVER: "https://b.example" }).ntfy?.url).toBe("https://a.example");
+    // a bad server URL is still an error, not a silent fallback to ntfy.sh
+    expect(problems({ NTFY_TOPIC: "renders", NTFY_URL: "ntfy.example" })).toEqual(["NTFY_URL must be an http(s) URL"]);
+  });
+
+  it("drive: GDRIVE_FOLDER_NAMING and GDRIVE_LINK_TEMPLATE", () => {
+    const drive = (env: Record<string, string>) => parseIntegrationConfig({ GDRIVE_REMOTE: "gdrive", ...env }).drive;
+    expect(drive({})).toMatchObject({ folderNaming: "name-and-id" });
+    expect(drive({})).not.toHaveProperty("linkTemplate");
+    expect(drive({ GDRIVE_FOLDER_NAMING: "name" })).toMatchObject({ folderNaming: "name" });
+    expect(drive({ GDRIVE_FOLDER_NAMING: "ID" })).toMatchObject({ folderNaming: "id" });
+    expect(drive({ GDRIVE_LINK_TEMPLATE: "https://files.example.com/{encodedPath}" })).toMatchObject({ linkTemplate: "https://files.example.com/{encodedPath}" });
+    expect(drive({ GDRIVE_LINK_TEMPLATE: "https://drive.google.com/uc?id={id}&export=download" })).toMatchObject({ linkTemplate: "https://drive.google.com/uc?id={id}&export=download" });
+    expect(problems({ GDRIVE_REMOTE: "gdrive", GDRIVE_FOLDER_NAMING: "date" })).toEqual(["GDRIVE_FOLDER_NAMING must be one of name-and-id, name, id"]);
+    expect(problems({ GDRIVE_REMOTE: "gdrive", GDRIVE_LINK_TEMPLATE: "https://files.example.com/static" })).toEqual([
+      "GDRIVE_LINK_TEMPLATE must contain at least one of {id} {remote} {path} {encodedPath} {name}",
+    ]);
+    expect(problems({ GDRIVE_REMOTE: "gdrive", GDRIVE_LINK_TEMPLATE: "https://files.example.com/{file}/{path}" })).toEqual([
+      "GDRIVE_LINK_TEMPLATE has unknown placeholders {file} (known: {id} {remote} {path} {encodedPath} {name})",
+    ]);
+    expect(problems({ GDRIVE_REMOTE: "gdrive", GDRIVE_LINK_TEMPLATE: "files.example.com/{encodedPath}" })).toEqual([
+      "GDRIVE_LINK_TEMPLATE must be an absolute URL such as https://files.example.com/{encodedPath}",
+    ]);
+    // like GDRIVE_OUTPUT_FOLDER, they do nothing (and are not checked) while Drive is off
+    expect(parseIntegrationConfig({ GDRIVE_FOLDER_NAMING: "date", GDRIVE_LINK_TEMPLATE: "x" }).drive).toBeNull();
+  });
+
+  it("webhooks: WEBHOOK_PATH_MAP", () => {
+    const hooks = (map: string) => parseIntegrationConfig({ N8N_WEBHOOK_RENDER_URL: "http://n8n:5678/webhook/render-complete", WEBHOOK_PATH_MAP: map }).webhooks;
+    expect(hooks("/srv/emberflow/data/outputs:/renders")?.pathMapping).toEqual({ from: "/srv/emberflow/data/outputs", to: "/renders" });
+    expect(hooks(" /data/outputs/ : /renders/ ")?.pathMapping).toEqual({ from: "/data/outputs", to: "/renders" });
+    expect(parseIntegrationConfig({ N8N_WEBHOOK_RENDER_URL: "http://n8n:5678/x" }).webhooks).not.toHaveProperty("pathMapping");
+    const bad = "WEBHOOK_PATH_MAP must be <local path>:<receiver path>, two absolute paths, e.g. /srv/emberflow/data/outputs:/renders";
+    for (const v of ["/data/outputs", "/a:/b:/c", "data/outputs:/renders", "/data/outputs:renders", "/data:"]) {
+      expect(problems({ N8N_WEBHOOK_RENDER_URL: "http://n8n:5678/x", WEBHOOK_PATH_MAP: v })).toEqual([bad]);
+    }
+    // ignored (like N8N_WEBHOOK_SECRET) while no webhook is configured
+    expect(parseIntegrationConfig({ WEBHOOK_PATH_MAP: "nonsense" }).webhooks).toBeNull();
   });
 
   it("reads the integration retry schedule, and rejects nonsense", () => {
@@ -68,7 +119,7 @@ describe("parseIntegrationConfig", () => {
     });
     expect(p).toEqual([
       "NTFY_NOTIFY_STARTED must be true or false",
-      "NTFY_TOPIC is set but NTFY_URL is not (e.g. NTFY_URL=https://ntfy.sh)",
+      "NTFY_TOPIC must be a name without slashes or spaces",
       "Google Sheets export is half configured: set GOOGLE_SERVICE_ACCOUNT_EMAIL too (or unset all three)",
       "N8N_WEBHOOK_RENDER_URL must be an http(s) URL",
       "WEBHOOKS[0].secret must be a string of at least 8 characters",

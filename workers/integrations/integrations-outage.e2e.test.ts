@@ -77,7 +77,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Delivery { id: string; integration: string; status: string; attempts: number; lastError: string | null; jobId: string | null }
+interface Delivery { id: string; integration: string; status: string; attempts: number; lastError: string | null; jobId: string | null; sourceEventType: string }
 interface BatchView {
   status: string;
   counts: { total: number; succeeded: number };
@@ -88,7 +88,7 @@ interface BatchView {
 const BATCH_QUERY = `query($id: ID!) { batch(id: $id) {
   status counts { total succeeded }
   jobs { id status outputs { format fileName bytes driveUrl } transcript { text language description } }
-  deliveries { id integration status attempts lastError jobId }
+  deliveries { id integration status attempts lastError jobId sourceEventType }
 } }`;
 
 async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -163,11 +163,15 @@ describe("every integration down while a batch runs", () => {
     await Promise.all([ntfy.up(), google.up(), hooks.up()]);
     const caughtUp = await until("every delivery succeeded", 45_000, async () => {
       const d = (await view()).deliveries;
-      return d.length === 6 && d.every((x) => x.status === "SUCCEEDED") ? d : undefined;
+      return d.length === 8 && d.every((x) => x.status === "SUCCEEDED") ? d : undefined;
     });
-    // ntfy started + completed, drive (one output), sheets, the n8n job webhook, the batch webhook
-    expect(caughtUp.map((d) => d.integration).sort()).toEqual(["drive", "ntfy", "ntfy", "sheets", "webhook", "webhook"]);
-    expect(caughtUp.every((d) => d.attempts > 1)).toBe(true); // each failed before it succeeded
+    // ntfy started + completed, drive (one output), sheets on completion and again once the Drive
+    // upload was recorded, the n8n job webhook, batch.started and batch.completed for "batches"
+    expect(caughtUp.map((d) => d.integration).sort()).toEqual(["drive", "ntfy", "ntfy", "sheets", "sheets", "webhook", "webhook", "webhook"]);
+    const reExport = caughtUp.filter((d) => d.integration === "sheets" && d.sourceEventType === "DeliverySucceeded");
+    expect(reExport).toHaveLength(1);
+    // each failed before it succeeded (the re-export starts once Drive is back: Sheets may be too)
+    expect(caughtUp.filter((d) => d !== reExport[0]).every((d) => d.attempts > 1)).toBe(true);
     // a few more backoff periods: nothing is sent twice
     const settled = received();
     await new Promise((r) => setTimeout(r, 2500));
@@ -178,8 +182,8 @@ describe("every integration down while a batch runs", () => {
 
     expect(hooks.received.every((r) => r.answered === 200 && r.signatureValid)).toBe(true);
     const payloads = hooks.received.map((r) => r.json as { type: string; eventId: string; driveUrl?: string | null; description?: string });
-    expect(payloads.map((p) => p.type).sort()).toEqual(["batch.completed", "job.completed"]);
-    expect(new Set(payloads.map((p) => p.eventId)).size).toBe(2);
+    expect(payloads.map((p) => p.type).sort()).toEqual(["batch.completed", "batch.started", "job.completed"]);
+    expect(new Set(payloads.map((p) => p.eventId)).size).toBe(3);
     const jobHook = payloads.find((p) => p.type === "job.completed")!;
     expect(jobHook.driveUrl).toMatch(/^rclone:\/\/dav\/Renders\/\d{4}\/\d{2}\//); // it waited for the upload
     expect(jobHook.description).toBe(job!.transcript!.description);
@@ -191,9 +195,11 @@ describe("every integration down while a batch runs", () => {
 
     const rows = google.values(SHEET, "Renders");
     expect(rows).toHaveLength(2); // header + one row, however many attempts it took
-    // the tab was missing: the read said so, addSheet, then header + row in a single write
-    expect(google.calls).toEqual(["GET values", "POST batchUpdate", "POST values:batchUpdate"]);
+    // the tab was missing: the read said so, addSheet, then header + row in a single write; the
+    // re-export after the Drive upload reads and updates the row in place
+    expect(google.calls).toEqual(["GET values", "POST batchUpdate", "POST values:batchUpdate", "GET values", "POST values:batchUpdate"]);
     expect([rows[1]![4], rows[1]![10], rows[1]![11]]).toEqual(["COMPLETED", job!.id, "en"]);
+    expect(rows[1]![6]).toBe(jobHook.driveUrl); // the Drive link reached the sheet, though the upload came last
 
     // the jobs read model joined the Drive link too
     const final = await view();

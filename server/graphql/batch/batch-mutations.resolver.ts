@@ -43,7 +43,7 @@ export class BatchMutationsResolver {
   }
 
   @Authorized("operator")
-  @Mutation(() => BatchPayload, { description: "Appends the batch to the Google Sheet (again)." })
+  @Mutation(() => BatchPayload, { description: "Exports the batch to the Google Sheet (again): one row per job and format, upserted by Job ID + Format, so rows are updated, never duplicated." })
   async exportBatchToSheets(@Arg("batchId", () => ID) batchId: string, @Ctx() ctx: GraphQLContext) {
     const res = await ctx.services.commands.exportBatchToSheets(batchId, ctx.principal.actor);
     return { batch: await batchAfter(ctx, batchId, res.position), position: res.position };

@@ -110,4 +110,32 @@ describe("drive reactor", () => {
     expect(last.data).toMatchObject({ detail: { driveUrl: "rclone://davtest/Renders/2026/12/Batch%20w1%20%E9%9B%A8%20(w1)/w1-j1_flat_1080p_v1.mp4" } });
     await running.stop();
   });
+
+  it("GDRIVE_FOLDER_NAMING and GDRIVE_LINK_TEMPLATE reach the uploads and the recorded links", async () => {
+    const store = await openTestStore(nc);
+    const config = parseIntegrationConfig({
+      GDRIVE_REMOTE: "testdrive",
+      GDRIVE_OUTPUT_FOLDER: `${localRoot()}/Named`,
+      RCLONE_CONFIG: configPath,
+      GDRIVE_FOLDER_NAMING: "id",
+      GDRIVE_LINK_TEMPLATE: "https://files.example.com/{remote}/{encodedPath}?n={name}",
+    });
+    const reactors = integrationReactors(store, { config, roots, logger: quietLogger(), tuning: FAST });
+    expect(reactors.describe()[1]).toBe(`google drive: on, each output of batches with syncToDrive is copied to testdrive:${localRoot()}/Named/<YYYY>/<MM>/<batch id>/ with rclone, links from GDRIVE_LINK_TEMPLATE`);
+    const running = await startAll(store, reactors.specs);
+    const d = domain(store, roots);
+    const [j1] = await d.createBatch("n1", 1, { syncToDrive: true });
+    await d.render(j1!);
+    const id = driveDeliveryId(config.drive!, (await outputSeqs(store, j1!))[0]!);
+    await until(async () => (await deliveryTypes(store, id)).includes("DeliverySucceeded"));
+    const folder = `${localRoot()}/Named/2026/12/n1`; // the batch id alone, not "Batch n1 雨 (n1)"
+    expect(await readdir(folder)).toEqual(["n1-j1_flat_1080p_v1.mp4"]);
+    const ok = (await store.load("delivery", id)).events.at(-1)!;
+    const encoded = `${localRoot()}/Named/2026/12/n1/n1-j1_flat_1080p_v1.mp4`.split("/").map(encodeURIComponent).join("/");
+    expect(ok.data).toMatchObject({
+      target: `testdrive:${folder}/n1-j1_flat_1080p_v1.mp4`,
+      detail: { driveUrl: `https://files.example.com/testdrive/${encoded}?n=n1-j1_flat_1080p_v1.mp4` },
+    });
+    await running.stop();
+  });
 });

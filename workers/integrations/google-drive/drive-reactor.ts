@@ -4,15 +4,18 @@
  * DeliverySucceeded.detail with jobId set; the jobs read model joins it by jobId + format, and
  * the webhook and Sheets reactors read it from the delivery aggregate.
  */
+import type { DeliveryRef } from "../../../domain/delivery/delivery-events";
 import type { JobEvent, OutputRendered } from "../../../domain/job/job-events";
 import type { RecordedEvent } from "../../../domain/shared/envelope";
 import type { EventStore } from "../../../core/eventlog/event-store";
 import { eventTypeFilter } from "../../../core/eventlog/subjects";
 import type { ConsumerSpec } from "../../../core/consumers/durable-consumer";
+import { PermanentError, RetryableError } from "../../../core/consumers/handler-errors";
 import { outputPath, type MediaRoots } from "../../../core/storage/media-paths";
 import type { DriveSettings } from "../integrations-config.js";
 import { deliveryId, integrationSpec, throwIfAnyRetry, type DeliveryRecorder, type DeliveryRun, type ReactorParts } from "../delivery-recorder.js";
 import type { PipelineFacts, Recorded } from "../pipeline-facts.js";
+import { isNotConfiguredDeliveryId } from "../not-configured.js";
 import type { DriveAdapter } from "./drive-adapter.js";
 import { buildRemoteTarget, normalizeRemoteName, remoteSpec } from "./drive-paths.js";
 
@@ -58,7 +61,39 @@ export async function driveLinks(
 export function driveReactor(d: DriveReactorDeps): ConsumerSpec {
   const { store, recorder, facts, settings } = d;
 
+  /**
+   * A "not configured" notice from when Drive was off (source: BatchCreated), retried now that it
+   * is on: every rendered output of the batch is uploaded (each by its own delivery, as when it was
+   * rendered), and the notice succeeds once they all have.
+   */
+  async function uploadBatch(event: RecordedEvent, run: DeliveryRun & { only: string }) {
+    const batch = await facts.batch(event.aggregateId);
+    const pending: RetryableError[] = [];
+    const ids: string[] = [];
+    for (const item of batch.created?.items ?? []) {
+      for (const e of (await facts.job(item.jobId)).events) {
+        if (e.type !== "OutputRendered") continue;
+        ids.push(driveDeliveryId(settings, e.seq));
+        try {
+          await onSource(e as unknown as RecordedEvent, { ctx: run.ctx, cause: run.cause });
+        } catch (err) {
+          if (!(err instanceof RetryableError)) throw err;
+          pending.push(err);
+        }
+      }
+    }
+    const ref = { ...(run.cause.data as DeliveryRef), target: `${normalizeRemoteName(settings.remote)}:${settings.folder}` };
+    const retry = await recorder.deliver(ref, run, async () => {
+      if (pending.length > 0) throw pending[0]!;
+      const failed = (await Promise.all(ids.map((id) => recorder.state(id)))).filter((st) => st.status !== "SUCCEEDED").length;
+      if (failed > 0) throw new PermanentError("UPLOAD_FAILED", `${failed} of ${ids.length} uploads failed: see this batch's drive deliveries`);
+      return { outputs: String(ids.length), note: "each output's upload is a drive delivery of its own" };
+    });
+    throwIfAnyRetry([retry]);
+  }
+
   async function onSource(event: RecordedEvent, run: DeliveryRun) {
+    if (event.type === "BatchCreated" && run.only && isNotConfiguredDeliveryId(run.only)) return uploadBatch(event, { ...run, only: run.only });
     if (event.type !== "OutputRendered") return;
     const { output } = (event as unknown as RecordedEvent<OutputRendered>).data;
     const queued = (await facts.job(event.aggregateId)).state.queued;
@@ -71,6 +106,7 @@ export function driveReactor(d: DriveReactorDeps): ConsumerSpec {
         batchName: queued.batchName,
         batchCreatedAt: queued.batchCreatedAt,
         fileName: output.fileName,
+        naming: settings.folderNaming,
       }),
     );
     const ref = {

@@ -1,16 +1,19 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { openTestStore, startTestNats, type TestNats } from "../../../test-support/nats";
 import { startFakeGoogle, type FakeGoogle } from "../../../test-support/fakes/fake-google.js";
+import { startWebdav, webdavRemoteSection } from "../../../test-support/fakes/rclone-webdav.js";
+import { freePort } from "../../../core/nats/local-server";
 import { mediaRoots, type MediaRoots } from "../../../core/storage/media-paths";
 import { quietLogger } from "../../../core/log/logger";
 import { parseIntegrationConfig } from "../integrations-config.js";
 import { integrationReactors } from "../integration-reactors.js";
-import { deliveryEvents, deliveryTypes, domain, FAST, sleep, startAll, until } from "../reactor-test-kit.js";
+import { allDeliveryEvents, deliveryEvents, deliveryTypes, domain, FAST, sleep, startAll, until } from "../reactor-test-kit.js";
+import { driveDeliveryId } from "../google-drive/drive-reactor.js";
 import { SHEET_HEADERS } from "./sheet-rows.js";
 
 const EMAIL = "emberflow@test-project.iam.gserviceaccount.com";
@@ -28,6 +31,7 @@ beforeAll(async () => {
   nc = await nats.connect();
   google = await startFakeGoogle({ publicKey, clientEmail: EMAIL });
   google.createSpreadsheet("sheet-1", ["Sheet1"]);
+  google.createSpreadsheet("sheet-2", ["Sheet1"]);
   dir = await mkdtemp(join(tmpdir(), "ef-sheets-"));
   roots = mediaRoots(dir);
   await mkdir(roots.outputDir, { recursive: true });
@@ -87,6 +91,69 @@ describe("sheets reactor", () => {
     await d.settle("s2", k1!);
     await sleep(500);
     expect(google.values("sheet-1", "Exports")).toHaveLength(3);
+    await running.stop();
+  });
+
+  it("Drive slower than the batch: the rows get their Drive links once the uploads are recorded", async () => {
+    const store = await openTestStore(nc);
+    const davPort = await freePort(); // nothing listens here yet: Drive is "slow"
+    const davRoot = join(dir, "dav");
+    await mkdir(davRoot);
+    const configPath = join(dir, "rclone.conf");
+    await writeFile(configPath, webdavRemoteSection("dav", davPort));
+    const config = parseIntegrationConfig({
+      GOOGLE_SHEETS_ID: "sheet-2",
+      GOOGLE_SERVICE_ACCOUNT_EMAIL: EMAIL,
+      GOOGLE_PRIVATE_KEY: PEM_ENV,
+      GOOGLE_SHEETS_ROOT_URL: google.rootUrl,
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GDRIVE_REMOTE: "dav",
+      GDRIVE_OUTPUT_FOLDER: "Renders",
+      RCLONE_CONFIG: configPath,
+    });
+    const tuning = { ...FAST, consumer: { ...FAST.consumer, maxAttempts: 60, backoffBaseMs: 200, backoffMaxMs: 400 } };
+    const running = await startAll(store, integrationReactors(store, { config, roots, logger: quietLogger(), tuning }).specs);
+    const d = domain(store, roots);
+    const [j1, j2] = await d.createBatch("late1", 2, { exportToSheets: true, syncToDrive: true }, ["flat_1080p", "flat_1080p_vertical"]);
+    for (const j of [j1!, j2!]) {
+      await d.render(j, "flat_1080p");
+      await d.render(j, "flat_1080p_vertical");
+      await d.settle("late1", j);
+    }
+    // the completion export goes out while every upload is still failing: rows, no links yet
+    const completedSeq = (await store.load("batch", "late1")).events.at(-1)!.seq;
+    await until(async () => (await deliveryTypes(store, `sheets-renders-${completedSeq}`)).includes("DeliverySucceeded"));
+    const driveIds = [];
+    for (const j of [j1!, j2!]) {
+      for (const e of (await store.load("job", j)).events) if (e.type === "OutputRendered") driveIds.push(driveDeliveryId(config.drive!, e.seq));
+    }
+    expect(driveIds).toHaveLength(4);
+    for (const id of driveIds) expect(await deliveryTypes(store, id)).not.toContain("DeliverySucceeded");
+    const rows = () => google.values("sheet-2", "Renders").slice(1);
+    expect(rows()).toHaveLength(4);
+    expect(rows().every((r) => !r[6])).toBe(true); // Google Drive URL column empty
+
+    // Drive catches up after the batch completed: the sheet is re-exported with the links
+    const dav = await startWebdav(davRoot, davPort, configPath);
+    try {
+      await until(async () => rows().every((r) => typeof r[6] === "string" && r[6].startsWith("rclone://dav/Renders/")), 30_000, "drive links in the sheet");
+      const links = new Map<string, string>();
+      for (const id of driveIds) {
+        const last = (await deliveryEvents(store, id)).at(-1)!;
+        expect(last.type).toBe("DeliverySucceeded");
+        const detail = (last.data as { detail: Record<string, string> }).detail;
+        links.set(detail.fileName!, detail.driveUrl!);
+      }
+      expect(rows().map((r) => r[6])).toEqual(rows().map((r) => links.get(r[5] as string)));
+      expect(rows()).toHaveLength(4); // updated in place
+      // re-exports come from drive outcomes (one per batch unless uploads finish together)
+      await sleep(500);
+      const reExports = (await allDeliveryEvents(store)).filter((e) => e.type === "DeliverySucceeded" && (e.data as { integration: string }).integration === "sheets" && (e.data as { sourceEventType: string }).sourceEventType === "DeliverySucceeded");
+      expect(reExports.length).toBeGreaterThanOrEqual(1);
+      expect(reExports.length).toBeLessThanOrEqual(4);
+    } finally {
+      await dav.stop();
+    }
     await running.stop();
   });
 });

@@ -2,16 +2,24 @@
  * Sheets as a reactor: a batch is exported (one row per job output format, upserted by Job ID +
  * Format) when it completes with `exportToSheets`, and whenever someone asks (BatchExportRequested,
  * the exportBatchToSheets mutation). Each export is one adapter call set for the whole batch.
+ *
+ * Drive uploads run beside the pipeline and often finish after the batch completes, when the
+ * completion export has already written rows without their Drive links. So, with Drive configured,
+ * the outcome of a batch's last open drive delivery (DeliverySucceeded or DeliveryFailed) exports
+ * an `exportToSheets` batch that has completed once more: the upsert fills in the links. A drive
+ * outcome recorded before the completion needs nothing, as the completion export reads it.
  */
 import type { EventStore } from "../../../core/eventlog/event-store";
 import { eventTypeFilter } from "../../../core/eventlog/subjects";
 import type { ConsumerSpec } from "../../../core/consumers/durable-consumer";
 import { outputPath, type MediaRoots } from "../../../core/storage/media-paths";
+import type { DeliveryRef } from "../../../domain/delivery/delivery-events";
 import type { RecordedEvent } from "../../../domain/shared/envelope";
 import type { DriveSettings, SheetsSettings } from "../integrations-config.js";
 import { deliveryId, integrationSpec, throwIfAnyRetry, type DeliveryRecorder, type DeliveryRun, type ReactorParts } from "../delivery-recorder.js";
 import type { PipelineFacts } from "../pipeline-facts.js";
-import { driveLinks } from "../google-drive/drive-reactor.js";
+import { isNotConfiguredDeliveryId } from "../not-configured.js";
+import { driveLinks, type DriveLink } from "../google-drive/drive-reactor.js";
 import type { SheetsAdapter } from "./sheets-adapter.js";
 import type { SheetJobRow } from "./sheet-rows.js";
 
@@ -39,15 +47,18 @@ export function sheetsReactor(d: SheetsReactorDeps): ConsumerSpec {
     return run;
   };
 
-  async function rowsOf(batchId: string): Promise<SheetJobRow[]> {
+  /** The batch's rows, and whether a drive upload of it is still to be recorded. */
+  async function rowsOf(batchId: string): Promise<{ rows: SheetJobRow[]; driveWaiting: boolean }> {
     const batch = await facts.batch(batchId);
     const created = batch.created;
-    if (!created) return [];
+    if (!created) return { rows: [], driveWaiting: false };
     const rows: SheetJobRow[] = [];
+    let driveWaiting = false;
     for (const item of created.items) {
       const job = await facts.job(item.jobId);
       const s = job.state;
-      const links = d.drive ? await driveLinks(recorder, d.drive, job.events) : new Map();
+      const links = d.drive ? await driveLinks(recorder, d.drive, job.events) : new Map<string, DriveLink>();
+      if ([...links.values()].some((l) => l.status === "WAITING")) driveWaiting = true;
       // one row per requested format, so a failed job still shows up (with its status)
       for (const format of created.formats) {
         const out = s.outputs[format];
@@ -67,15 +78,32 @@ export function sheetsReactor(d: SheetsReactorDeps): ConsumerSpec {
         });
       }
     }
-    return rows;
+    return { rows, driveWaiting };
+  }
+
+  /** The batch a source event exports, or null when it exports nothing. */
+  async function batchToExport(event: RecordedEvent, run: DeliveryRun): Promise<string | null> {
+    if (event.type === "BatchExportRequested") return event.aggregateId;
+    // a "not configured" notice from when Sheets was off, retried now that it is on: export
+    if (event.type === "BatchCreated") return run.only && isNotConfiguredDeliveryId(run.only) ? event.aggregateId : null;
+    if (event.type === "BatchCompleted") return (await facts.batch(event.aggregateId)).created?.options.exportToSheets ? event.aggregateId : null;
+    if (event.type !== "DeliverySucceeded" && event.type !== "DeliveryFailed") return null;
+    const ref = event.data as DeliveryRef;
+    if (ref.integration !== "drive" || !d.drive) return null;
+    const batch = await facts.batch(ref.batchId);
+    // not completed yet: the completion export will read this outcome
+    if (!batch.created?.options.exportToSheets || batch.completions === 0) return null;
+    // another upload of the batch is still open: its outcome triggers the one re-export
+    // (an operator's retry of this delivery exports regardless)
+    if (!run.only && (await rowsOf(ref.batchId)).driveWaiting) return null;
+    return ref.batchId;
   }
 
   async function onSource(event: RecordedEvent, run: DeliveryRun) {
-    if (event.type !== "BatchCompleted" && event.type !== "BatchExportRequested") return;
-    const batchId = event.aggregateId;
-    if (event.type === "BatchCompleted" && !(await facts.batch(batchId)).created?.options.exportToSheets) return;
+    const batchId = await batchToExport(event, run);
+    if (batchId === null) return;
     const ref = {
-      deliveryId: deliveryId("sheets", settings.tab, event.seq),
+      deliveryId: run.only && isNotConfiguredDeliveryId(run.only) ? run.only : deliveryId("sheets", settings.tab, event.seq),
       batchId,
       jobId: null,
       integration: "sheets" as const,
@@ -85,7 +113,7 @@ export function sheetsReactor(d: SheetsReactorDeps): ConsumerSpec {
     };
     const retry = await recorder.deliver(ref, run, () =>
       serialized(settings.spreadsheetId, async () => {
-        const rows = await rowsOf(batchId);
+        const { rows } = await rowsOf(batchId);
         const r = await d.adapter.exportRows(rows);
         return { spreadsheetId: settings.spreadsheetId, tab: settings.tab, rows: String(rows.length), inserted: String(r.inserted), updated: String(r.updated) };
       }),
@@ -93,10 +121,15 @@ export function sheetsReactor(d: SheetsReactorDeps): ConsumerSpec {
     throwIfAnyRetry([retry]);
   }
 
+  const filterSubjects = [eventTypeFilter(store.names, "batch", "BatchCompleted"), eventTypeFilter(store.names, "batch", "BatchExportRequested")];
+  if (d.drive) {
+    // drive outcomes (every integration's, filtered in batchToExport: subjects do not name it)
+    filterSubjects.push(eventTypeFilter(store.names, "delivery", "DeliverySucceeded"), eventTypeFilter(store.names, "delivery", "DeliveryFailed"));
+  }
   return integrationSpec(store, recorder, {
     name: "integration-sheets",
     integration: "sheets",
-    filterSubjects: [eventTypeFilter(store.names, "batch", "BatchCompleted"), eventTypeFilter(store.names, "batch", "BatchExportRequested")],
+    filterSubjects,
     tuning: { ...d.tuning, concurrency: 1 },
     onSource,
   });

@@ -40,7 +40,8 @@ describe("ntfy reactor", () => {
   it("one push per batch outcome and per final job failure, none per retried attempt, none on redelivery", async () => {
     const store = await openTestStore(nc);
     const reactors = integrationReactors(store, { config: config(), roots, logger: quietLogger(), tuning: FAST });
-    expect(reactors.specs.map((s) => s.name)).toEqual(["integration-ntfy"]);
+    // plus the "not configured" notes of the integrations a batch can ask for (Drive, Sheets)
+    expect(reactors.specs.map((s) => s.name)).toEqual(["integration-ntfy", "integration-drive-not-configured", "integration-sheets-not-configured"]);
     expect(reactors.describe()[0]).toMatch(/^ntfy: on, topic "emberflow".*batch started/);
     let running = await startAll(store, reactors.specs);
     const d = domain(store, roots);

@@ -12,6 +12,7 @@ import type { DeliveryRef } from "../../../domain/delivery/delivery-events";
 import { parseIntegrationConfig } from "../integrations-config.js";
 import { integrationReactors } from "../integration-reactors.js";
 import { deliveryEvents, deliveryTypes, domain, FAST, meta, sleep, startAll, until } from "../reactor-test-kit.js";
+import { startedWebhookDeliveryId } from "./webhook-reactor.js";
 
 const SECRET = "whsec_reactor_test_123";
 const OPS_SECRET = "whsec_ops_secret_456";
@@ -77,10 +78,13 @@ describe("webhook reactor", () => {
     await until(async () => (await deliveryTypes(store, `webhook-n8n-render-${failedSeq}`)).includes("DeliverySucceeded"));
     await d.settle("h1", j1!);
     await d.settle("h1", j2!, "failed");
-    await until(() => ops.accepted().length === 1);
+    await until(() => ops.accepted().length === 2);
     await sleep(500);
     expect(n8n.accepted().map((r) => (r.json as { type: string }).type)).toEqual(["job.completed", "job.failed"]);
-    expect(ops.accepted().map((r) => r.json)).toEqual([expect.objectContaining({ type: "batch.partial", batchName: "Batch h1 雨", counts: { total: 2, succeeded: 1, failed: 1, cancelled: 0 } })]);
+    expect(ops.accepted().map((r) => r.json)).toEqual([
+      expect.objectContaining({ type: "batch.started", batchName: "Batch h1 雨", counts: { total: 2, succeeded: 0, failed: 0, cancelled: 0 } }),
+      expect.objectContaining({ type: "batch.partial", batchName: "Batch h1 雨", counts: { total: 2, succeeded: 1, failed: 1, cancelled: 0 } }),
+    ]);
     expect(ops.received.every((r) => r.signatureValid)).toBe(true);
     const batchSeq = await lastSeq(store, "batch", "h1");
     const opsDelivery = (await deliveryEvents(store, `webhook-ops-${batchSeq}`)).at(-1)!.data as DeliveryRef;
@@ -126,6 +130,67 @@ describe("webhook reactor", () => {
     const payload = n8n.accepted()[0]!.json as { driveUrl: string; outputFiles: { driveUrl: string }[] };
     expect(payload.driveUrl).toMatch(/^file:\/\/.*\/remote\/2026\/12\/Batch%20h3%20.*\/h3-j1_flat_1080p_v1\.mp4$/);
     expect(payload.outputFiles[0]!.driveUrl).toBe(payload.driveUrl);
+    await running.stop();
+  });
+
+  it("batch.started: once per batch on the first job start, for subscribers that want it; retryDelivery resends it", async () => {
+    const store = await openTestStore(nc);
+    const reactors = integrationReactors(store, { config: parseIntegrationConfig(env()), roots, logger: quietLogger(), tuning: FAST });
+    expect(reactors.specs.find((s) => s.name === "integration-webhooks")!.filterSubjects.some((f) => f.endsWith(".RenderStarted"))).toBe(true);
+    const running = await startAll(store, reactors.specs);
+    const d = domain(store, roots);
+    ops.respondWith(410, 1); // the first batch.started is refused for good
+    const [j1, j2] = await d.createBatch("h4", 2);
+    await d.render(j1!);
+    await d.render(j2!); // a second job start: no second batch.started
+    const startedId = startedWebhookDeliveryId("ops", "h4");
+    await until(async () => (await deliveryTypes(store, startedId)).includes("DeliveryFailed"));
+    await d.settle("h4", j1!);
+    await d.settle("h4", j2!);
+    await until(() => ops.accepted().length === 1);
+    await sleep(500);
+    expect(ops.received.map((r) => (r.json as { type: string }).type)).toEqual(["batch.started", "batch.completed"]);
+    const firstStart = (await store.load("job", j1!)).events.find((e) => e.type === "RenderStarted")!;
+    expect(ops.received[0]!.eventId).toBe(firstStart.id);
+    expect(ops.received[0]!.json).toMatchObject({ type: "batch.started", status: "started", batchId: "h4", batchName: "Batch h4 雨", counts: { total: 2, succeeded: 0, failed: 0, cancelled: 0 } });
+    expect(n8n.accepted().map((r) => (r.json as { type: string }).type)).toEqual(["job.completed", "job.completed"]); // n8n does not subscribe to it
+
+    // retryDelivery: the delivery is keyed by batch, so the reactor finds the job start it came from
+    const { deliveryId, batchId, jobId, integration, target, sourceEventId, sourceEventType } = (await deliveryEvents(store, startedId))[0]!.data as DeliveryRef;
+    expect({ jobId, sourceEventId, sourceEventType }).toEqual({ jobId: null, sourceEventId: firstStart.id, sourceEventType: "RenderStarted" });
+    await store.append("delivery", startedId, [{ type: "DeliveryRetryRequested", data: { deliveryId, batchId, jobId, integration, target, sourceEventId, sourceEventType } }], { expectedVersion: "any", metadata: meta });
+    await until(async () => (await deliveryTypes(store, startedId)).includes("DeliverySucceeded"));
+    expect(await deliveryTypes(store, startedId)).toEqual(["DeliveryFailed", "DeliveryRetryRequested", "DeliverySucceeded"]);
+    expect(ops.accepted().map((r) => [(r.json as { type: string }).type, r.eventId])).toEqual([
+      ["batch.completed", expect.any(String)],
+      ["batch.started", firstStart.id],
+    ]);
+    await running.stop();
+  });
+
+  it("no subscriber for batch.started: job starts are not consumed at all", () => {
+    const config = parseIntegrationConfig({ N8N_WEBHOOK_RENDER_URL: n8n.url, N8N_WEBHOOK_SECRET: SECRET });
+    const reactors = integrationReactors({ names: { stream: "X", prefix: "x" } } as never, { config, roots, logger: quietLogger() });
+    expect(reactors.specs[0]!.filterSubjects.some((f) => f.endsWith(".RenderStarted"))).toBe(false);
+  });
+
+  it("WEBHOOK_PATH_MAP: job payloads carry output paths as the receiver mounts them", async () => {
+    const store = await openTestStore(nc);
+    const config = parseIntegrationConfig(env({ WEBHOOK_PATH_MAP: `${roots.outputDir}/:/renders` }));
+    expect(config.webhooks!.pathMapping).toEqual({ from: roots.outputDir, to: "/renders" });
+    const reactors = integrationReactors(store, { config, roots, logger: quietLogger(), tuning: FAST });
+    expect(reactors.describe()[3]).toBe(`webhooks: on, signed deliveries to n8n-render, ops; output paths ${roots.outputDir}/... sent as /renders/...`);
+    const running = await startAll(store, reactors.specs);
+    const d = domain(store, roots);
+    const [j1] = await d.createBatch("h5", 1, {}, ["flat_1080p", "flat_1080p_vertical"]);
+    await d.render(j1!, "flat_1080p");
+    await d.render(j1!, "flat_1080p_vertical");
+    await until(() => n8n.accepted().length === 1);
+    const payload = n8n.accepted()[0]!.json as { outputFiles: { format: string; path: string }[] };
+    expect(payload.outputFiles).toEqual([
+      { format: "flat_1080p", path: "/renders/h5-j1_flat_1080p_v1.mp4", driveUrl: null },
+      { format: "flat_1080p_vertical", path: "/renders/h5-j1_flat_1080p_vertical_v1.mp4", driveUrl: null },
+    ]);
     await running.stop();
   });
 });
