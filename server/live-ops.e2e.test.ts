@@ -37,7 +37,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("Query.workers", () => {
   it("lists a worker from its heartbeat, then marks it stale when the beats stop, and forgets one that stopped gracefully", async () => {
-    const kv = await openWorkersBucket(h.nc, h.names);
+    const { kv } = await openWorkersBucket(h.nc, h.names);
     let handled = 0;
     const crashed = await startHeartbeat(kv, { workerId: "render-1", host: "box-a", pid: 4242, kinds: ["render", "transcribe"], intervalMs: 200, inFlight: () => 2, handled: () => handled });
     const graceful = await startHeartbeat(kv, { workerId: "workflow-1", host: "box-b", pid: 77, kinds: ["workflow"], intervalMs: 200 });

@@ -93,7 +93,7 @@ async function main() {
     );
   logger.info("workers running", { kinds: kinds.join(","), consumers: running.map((r) => r.name).join(","), nats: config.NATS_URL });
   // announced once consuming, so "seen" means "working"; the ops view lists it (docs/architecture.md)
-  const heartbeat = await startHeartbeat(await openWorkersBucket(nc, names, { replicas: config.EVENT_STREAM_REPLICAS }), {
+  const heartbeat = await startHeartbeat((await openWorkersBucket(nc, names, { replicas: config.EVENT_STREAM_REPLICAS })).kv, {
     workerId: config.WORKER_ID,
     host: hostname(),
     pid: process.pid,

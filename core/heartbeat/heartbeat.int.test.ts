@@ -17,17 +17,17 @@ describe("worker heartbeats in NATS KV", () => {
   it("keeps one bucket per event stream, and forgets a silent worker after the bucket's age limit", async () => {
     const names = uniqueNames("hb");
     expect(workersBucketName(names)).toBe(`ef_workers_${names.stream}`);
-    const kv = await openWorkersBucket(nc, names, { forgetAfterMs: 1_000 });
-    const hb = await startHeartbeat(kv, { workerId: "w", host: "h", pid: 1, kinds: ["render"], intervalMs: 100 });
+    const bucket = await openWorkersBucket(nc, names, { forgetAfterMs: 1_000 });
+    const hb = await startHeartbeat(bucket.kv, { workerId: "w", host: "h", pid: 1, kinds: ["render"], intervalMs: 100 });
     await new Promise((r) => setTimeout(r, 400));
-    expect((await listSeenWorkers(kv)).map((w) => w.instanceId)).toEqual([hb.instanceId]); // beating refreshes the age
+    expect((await listSeenWorkers(bucket)).map((w) => w.instanceId)).toEqual([hb.instanceId]); // beating refreshes the age
     await hb.stop({ remove: false });
-    await expect.poll(async () => (await listSeenWorkers(kv)).length, { timeout: 5_000, interval: 200 }).toBe(0);
+    await expect.poll(async () => (await listSeenWorkers(bucket)).length, { timeout: 5_000, interval: 200 }).toBe(0);
   });
 
   it("skips values that are not announcements, and opening an existing bucket keeps it", async () => {
     const names = uniqueNames("hb");
-    const kv = await openWorkersBucket(nc, names);
+    const { kv } = await openWorkersBucket(nc, names);
     await kv.put("junk", new TextEncoder().encode("not json"));
     await kv.put("other", new TextEncoder().encode(JSON.stringify({ hello: "world" })));
     const hb = await startHeartbeat(kv, { workerId: "w2", host: "h", pid: 2, kinds: ["workflow"] });

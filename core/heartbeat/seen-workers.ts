@@ -1,5 +1,5 @@
-import type { KV, KvEntry } from "@nats-io/kv";
-import { STALE_AFTER_BEATS, type SeenWorker, type WorkerAnnouncement } from "./workers-bucket";
+import type { KvEntry } from "@nats-io/kv";
+import { STALE_AFTER_BEATS, type SeenWorker, type WorkerAnnouncement, type WorkersBucket } from "./workers-bucket";
 
 /**
  * Every worker process still in the bucket, with its staleness as of `now`. lastSeenAt is the
@@ -7,10 +7,10 @@ import { STALE_AFTER_BEATS, type SeenWorker, type WorkerAnnouncement } from "./w
  * make a live process look stale); `now` is the reader's clock, which on one NTP-synced site is
  * close enough for a threshold of several intervals.
  */
-export async function listSeenWorkers(kv: KV, now: Date = new Date()): Promise<SeenWorker[]> {
-  const keys: string[] = [];
-  for await (const k of await kv.keys()) keys.push(k);
-  const entries = await Promise.all(keys.map((k) => kv.get(k).catch(() => null)));
+export async function listSeenWorkers(bucket: WorkersBucket, now: Date = new Date()): Promise<SeenWorker[]> {
+  const keys = await bucket.keys();
+  // a key may be gone between the listing and its read (forgotten, or a graceful stop): it reads as null
+  const entries = await Promise.all(keys.map((k) => bucket.kv.get(k).catch(() => null)));
   const seen: SeenWorker[] = [];
   for (const e of entries) {
     const w = e ? seenWorker(e, now) : null;

@@ -1,4 +1,5 @@
 import { Kvm, type KV } from "@nats-io/kv";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { assertToken, type EventLogNames } from "../eventlog/subjects";
 
@@ -50,15 +51,38 @@ export interface WorkersBucketOptions {
   readonly forgetAfterMs?: number;
 }
 
+/** The bucket, and a listing of its keys that never waits on a consumer. */
+export interface WorkersBucket {
+  readonly kv: KV;
+  /**
+   * Keys holding a value or a delete marker, from the stream's per-subject counts. Not `kv.keys()`:
+   * that creates a consumer and ends on the count it saw at the start, so a heartbeat replacing or
+   * an age limit removing a key meanwhile could make it wait for the consumer's idle heartbeat
+   * (30 s) or end with nothing.
+   */
+  keys(): Promise<string[]>;
+}
+
 /**
  * Opens the bucket, creating it when missing. Workers and server nodes both call this; creating
  * an existing bucket only binds to it (its settings are not changed), so whoever comes first wins.
  */
-export async function openWorkersBucket(nc: NatsConnection, names: EventLogNames, o: WorkersBucketOptions = {}): Promise<KV> {
-  return new Kvm(nc).create(workersBucketName(names), {
+export async function openWorkersBucket(nc: NatsConnection, names: EventLogNames, o: WorkersBucketOptions = {}): Promise<WorkersBucket> {
+  const bucket = workersBucketName(names);
+  const kv = await new Kvm(nc).create(bucket, {
     history: 1,
     ttl: o.forgetAfterMs ?? FORGET_AFTER_MS,
     replicas: o.replicas ?? 1,
     description: "emberflow worker heartbeats: one key per worker process",
   });
+  const jsm = await jetstreamManager(nc);
+  // the KV conventions (NATS ADR-8): stream KV_<bucket>, one subject $KV.<bucket>.<key> per key
+  const prefix = `$KV.${bucket}.`;
+  return {
+    kv,
+    async keys() {
+      const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${prefix}>` });
+      return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+    },
+  };
 }

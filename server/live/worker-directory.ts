@@ -1,8 +1,7 @@
-import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { EventLogNames } from "../../core/eventlog/subjects";
 import { listSeenWorkers } from "../../core/heartbeat/seen-workers";
-import { openWorkersBucket } from "../../core/heartbeat/workers-bucket";
+import { openWorkersBucket, type WorkersBucket } from "../../core/heartbeat/workers-bucket";
 
 /** A worker process as Query.workers answers it (the GraphQL type reads these fields by name). */
 export interface WorkerView {
@@ -26,7 +25,7 @@ export interface WorkerView {
  * failure), so a server starting before any worker still starts.
  */
 export class WorkerDirectory {
-  private bucket: Promise<KV> | null = null;
+  private bucket: Promise<WorkersBucket> | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -53,7 +52,7 @@ export class WorkerDirectory {
       }));
   }
 
-  private open(): Promise<KV> {
+  private open(): Promise<WorkersBucket> {
     if (!this.bucket) {
       const p = openWorkersBucket(this.nc, this.names, { replicas: this.replicas });
       this.bucket = p;
