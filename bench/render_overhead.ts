@@ -1,15 +1,16 @@
 /**
  * Render overhead: renderOutput() against the same FFmpeg argv run directly (best of N each,
  * interleaved in one run so both see the same machine state), printed as a ratio; target < 5 %.
- * Then render speed (x realtime) per format family at draft and balanced quality.
+ * Then render speed (x realtime) per format family at draft and balanced quality, or of every
+ * format with --all-formats.
  *
- *   node --import tsx bench/render_overhead.ts [--runs=5] [--seconds=5] [--no-speed] [--no-balanced]
+ *   node --import tsx bench/render_overhead.ts [--runs=5] [--seconds=5] [--no-speed] [--no-balanced] [--all-formats]
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OUTPUT_FORMATS, type FormatId, type Quality } from "../domain/formats.js";
+import { FORMAT_IDS, OUTPUT_FORMATS, renderSize, type FormatId, type Quality } from "../domain/formats.js";
 import { buildRenderCommand } from "../workers/render/command.js";
 import { jobComment, tempPath } from "../workers/render/publish.js";
 import { renderOutput } from "../workers/render/render-output.js";
@@ -88,14 +89,15 @@ async function main() {
   if (!process.argv.includes("--no-speed")) {
     const qualities: Quality[] = process.argv.includes("--no-balanced") ? ["draft"] : ["draft", "balanced"];
     console.log(`\nrender speed (x realtime, ${SECONDS} s clip, flame, 30 fps, one run each)`);
-    console.log("family           format              quality   size        wall s   x realtime");
-    for (const [family, formatId] of FAMILIES) {
+    console.log("family                   format              quality   size        wall s   x realtime");
+    const formats: [string, FormatId][] = process.argv.includes("--all-formats") ? FORMAT_IDS.map((id) => [OUTPUT_FORMATS[id].label, id]) : FAMILIES;
+    for (const [family, formatId] of formats) {
       for (const q of qualities) {
         const ms = await timeWrapped(formatId, q, 1000);
         await clean(out);
-        const f = OUTPUT_FORMATS[formatId];
-        const size = q === "draft" ? `${Math.round(f.width / 8) * 2}x${Math.round(f.height / 8) * 2}` : `${f.width}x${f.height}`;
-        console.log(`${family.padEnd(16)} ${formatId.padEnd(19)} ${q.padEnd(9)} ${size.padEnd(11)} ${(ms / 1000).toFixed(2).padStart(6)}   ${(SECONDS / (ms / 1000)).toFixed(2)}x`);
+        const r = renderSize(OUTPUT_FORMATS[formatId], q);
+        const size = `${r.width}x${r.height}`;
+        console.log(`${family.padEnd(24)} ${formatId.padEnd(19)} ${q.padEnd(9)} ${size.padEnd(11)} ${(ms / 1000).toFixed(2).padStart(6)}   ${(SECONDS / (ms / 1000)).toFixed(2)}x`);
       }
     }
   }

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createServer } from "node:net";
 import { startLocalNatsServer, freePort, type LocalNatsServer } from "../core/nats/local-server";
 import { EMBEDDED_NATS_URL_FILE } from "../core/nats/embedded-url";
 
@@ -89,6 +90,16 @@ process.on("exit", () => {
 /** Tells other tools (npm run rebuild) where the embedded nats-server listens; removed on stop. */
 const urlFile = resolve(dataDir, "nats", EMBEDDED_NATS_URL_FILE);
 
+const DEFAULT_WHISPER_PORT = 8001;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once("error", () => res(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
+  });
+}
+
 async function main() {
   if (!env.NATS_URL) {
     nats = await startLocalNatsServer({
@@ -103,7 +114,8 @@ async function main() {
   } else log("start", `using NATS at ${env.NATS_URL}`);
 
   if (!env.WHISPER_SERVICE_URL) {
-    const port = env.WHISPER_PORT ? Number(env.WHISPER_PORT) : await freePort();
+    // the documented default 8001 when it is free (automations call it there); another free port when not
+    const port = env.WHISPER_PORT ? Number(env.WHISPER_PORT) : ((await portIsFree(DEFAULT_WHISPER_PORT)) ? DEFAULT_WHISPER_PORT : await freePort());
     env.WHISPER_PORT = String(port);
     env.WHISPER_SERVICE_URL = `http://127.0.0.1:${port}`;
     run("whisper", "bash", [resolve(root, "scripts/whisper.sh")]);
