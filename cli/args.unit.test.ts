@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError, invocationDir, parseCommand, parseFormats, resolvePathOptions } from "./args";
 import { collectFiles } from "./submit";
-import { PlainReporter, bar, describeBatch, exitCodeFor, renderBlock } from "./render";
+import { PlainReporter, ProgressRatchet, bar, describeBatch, exitCodeFor, renderBlock } from "./render";
 import type { BatchView } from "./operations";
 
 describe("emberflow command line", () => {
@@ -64,6 +64,18 @@ describe("emberflow command line", () => {
     expect(r.lines(b, ticks)).toEqual(["a.wav: COMPLETED 100%", "b.wav: RENDERING 40%", "batch night: RUNNING 50% (1/2 done, 0 failed, 0 cancelled)"]);
     expect(r.lines(b, ticks)).toEqual([]);
     expect(describeBatch(b, "http://h").join("\n")).toContain("flat_1080p: http://h/media/a.mp4");
+  });
+
+  it("never shows a running job's percent going back, but starts a retried job over", () => {
+    const job = (status: string, progress: number) => ({ id: "j", index: 0, fileName: "a.wav", status, progress, attempts: 0, outputs: [], transcript: null, error: null });
+    const tick = (percent: number) => ({ jobId: "j", stage: "render", format: "FLAT_1080P", percent, etaSeconds: null, status: null, source: "LIVE" });
+    const r = new ProgressRatchet();
+    expect(r.percent(job("RENDERING", 0), tick(50))).toBe(50); // the transcript tick said half the job is done
+    expect(r.percent(job("RENDERING", 0), tick(0))).toBe(50); // a render tick from its first format, then the batch state that lags
+    expect(r.percent(job("RENDERING", 50), tick(60))).toBe(60);
+    expect(r.percent(job("FAILED", 30), undefined)).toBe(30); // a finished job shows what was recorded
+    expect(r.percent(job("QUEUED", 0), undefined)).toBe(0); // retried: it starts over
+    expect(r.percent(job("RENDERING", 0), tick(10))).toBe(10);
   });
 
   describe("relative paths", () => {

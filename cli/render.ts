@@ -19,6 +19,24 @@ export function jobPercent(job: JobView, tick: ProgressTick | undefined): number
   return Math.max(job.progress, tick.percent);
 }
 
+/**
+ * Per job, the percent last shown, so a line or bar never goes back while the job runs: render and
+ * transcription ticks each report the job's percent as their worker saw it, and batch states and
+ * ticks arrive on separate streams. A queued or retrying job starts over; a finished one shows what
+ * was recorded.
+ */
+export class ProgressRatchet {
+  private readonly shown = new Map<string, number>();
+
+  percent(job: JobView, tick: ProgressTick | undefined): number {
+    const p = jobPercent(job, tick);
+    const before = this.shown.get(job.id);
+    const next = before === undefined || job.status === "QUEUED" || job.status === "RETRYING" || TERMINAL_JOB.includes(job.status) ? p : Math.max(before, p);
+    this.shown.set(job.id, next);
+    return next;
+  }
+}
+
 export function bar(percent: number, width: number): string {
   const p = Math.min(100, Math.max(0, percent));
   const full = Math.round((p / 100) * width);
@@ -39,14 +57,14 @@ export function fit(text: string, width: number): string {
 }
 
 /** The TTY block: a header line and one bar per job. */
-export function renderBlock(b: BatchView, ticks: Map<string, ProgressTick>, columns: number): string[] {
+export function renderBlock(b: BatchView, ticks: Map<string, ProgressTick>, columns: number, ratchet = new ProgressRatchet()): string[] {
   const nameWidth = Math.max(10, Math.min(32, columns - 60));
   const barWidth = Math.max(10, Math.min(30, columns - nameWidth - 32));
   const c = b.counts;
   const lines = [`${b.name}  ${color(b.status, true)}  ${bar(b.progress, barWidth)} ${b.progress.toFixed(0).padStart(3)}%  ${c.succeeded}/${c.total} done${c.failed ? `, ${c.failed} failed` : ""}${c.cancelled ? `, ${c.cancelled} cancelled` : ""}`];
   for (const j of [...b.jobs].sort((x, y) => x.index - y.index)) {
     const t = ticks.get(j.id);
-    const p = jobPercent(j, t);
+    const p = ratchet.percent(j, t);
     const live = t && !t.status && !TERMINAL_JOB.includes(j.status) ? ` ${t.format?.toLowerCase() ?? t.stage ?? ""} ${eta(t.etaSeconds)}` : "";
     const err = j.error ? ` ${j.error.message}` : "";
     lines.push(`  ${fit(j.fileName, nameWidth)} ${bar(p, barWidth)} ${p.toFixed(0).padStart(3)}% ${color(j.status, true)}${live}${err}`.slice(0, columns + 20));
@@ -57,6 +75,7 @@ export function renderBlock(b: BatchView, ticks: Map<string, ProgressTick>, colu
 /** Plain-line reporting for pipes and logs: a line when a status changes or a job crosses 25%, 50%, 75%. */
 export class PlainReporter {
   private readonly seen = new Map<string, string>();
+  private readonly ratchet = new ProgressRatchet();
 
   lines(b: BatchView, ticks: Map<string, ProgressTick>): string[] {
     const out: string[] = [];
@@ -66,7 +85,7 @@ export class PlainReporter {
       out.push(line);
     };
     for (const j of [...b.jobs].sort((x, y) => x.index - y.index)) {
-      const p = jobPercent(j, ticks.get(j.id));
+      const p = this.ratchet.percent(j, ticks.get(j.id));
       const quarter = String(Math.floor(p / 25) * 25);
       emit(`job:${j.id}`, `${j.status}:${quarter}`, `${j.fileName}: ${j.status} ${p.toFixed(0)}%${j.error ? ` (${j.error.code}: ${j.error.message})` : ""}`);
     }

@@ -1,6 +1,6 @@
 import type { ApiClient } from "./api-client";
 import { BATCH, BATCH_UPDATED, JOB_PROGRESS, type BatchView, type ProgressTick } from "./operations";
-import { PlainReporter, exitCodeFor, isTerminalBatch, renderBlock } from "./render";
+import { PlainReporter, ProgressRatchet, exitCodeFor, isTerminalBatch, renderBlock } from "./render";
 
 export interface WatchOutput {
   readonly isTTY: boolean;
@@ -16,6 +16,7 @@ export interface WatchOutput {
 export async function watchBatch(api: ApiClient, batchId: string, out: WatchOutput, atLeast: number | null = null): Promise<number> {
   const ticks = new Map<string, ProgressTick>();
   const plain = new PlainReporter();
+  const ratchet = new ProgressRatchet();
   let latest: BatchView | null = null;
   let drawn = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -24,7 +25,7 @@ export async function watchBatch(api: ApiClient, batchId: string, out: WatchOutp
     timer = null;
     if (!latest) return;
     if (out.isTTY) {
-      const lines = renderBlock(latest, ticks, out.columns);
+      const lines = renderBlock(latest, ticks, out.columns, ratchet);
       out.write((drawn ? `\x1b[${drawn}F` : "") + lines.map((l) => `\x1b[2K${l}`).join("\n") + "\n");
       drawn = lines.length;
     } else for (const line of plain.lines(latest, ticks)) out.write(`${line}\n`);

@@ -10,6 +10,7 @@ import {
   formatEta,
   isTerminalBatch,
   jobBarPercent,
+  ratchetPercent,
   liveDetail,
   newestFirstIndex,
   parseRoute,
@@ -53,6 +54,12 @@ describe("dashboard view model", () => {
     const tick = { percent: 40, etaSeconds: 5, stage: "render", format: "FLAT_1080P", status: null };
     expect(jobBarPercent({ status: "RENDERING", progress: 10 }, tick)).toBe(40);
     expect(jobBarPercent({ status: "RENDERING", progress: 50 }, tick)).toBe(50);
+    // the bar never jumps back while the job runs (ticks of two stages, two streams), but a retry starts over
+    expect(ratchetPercent(null, "RENDERING", 50)).toBe(50);
+    expect(ratchetPercent(50, "RENDERING", 0)).toBe(50);
+    expect(ratchetPercent(50, "TRANSCRIBING", 75)).toBe(75);
+    expect(ratchetPercent(75, "FAILED", 30)).toBe(30);
+    expect(ratchetPercent(30, "QUEUED", 0)).toBe(0);
     expect(jobBarPercent({ status: "COMPLETED", progress: 100 }, tick)).toBe(100);
     expect(jobBarPercent({ status: "RENDERING", progress: 10 }, { ...tick, status: "RENDERING" })).toBe(10);
     expect(liveDetail({ status: "RENDERING" }, tick, (f) => f.toLowerCase())).toBe("Rendering flat_1080p: 40%, about 0:05 left");

@@ -134,6 +134,18 @@ export function jobBarPercent(job: { status: string; progress: number }, live: L
   return Math.max(job.progress, live.percent);
 }
 
+/**
+ * What a job's bar shows next: never less than it showed, while the job runs. Render and
+ * transcription ticks each report the job's percent as their worker saw it, and batchUpdated and
+ * jobProgress arrive on separate streams, so a fresh tick can be lower than what a moment ago
+ * said; the bar must not jump back. A queued or retrying job starts over, and a finished one shows
+ * what was recorded.
+ */
+export function ratchetPercent(shown: number | null, status: string, percent: number): number {
+  if (shown === null || status === "QUEUED" || status === "RETRYING" || isTerminalJob(status)) return percent;
+  return Math.max(shown, percent);
+}
+
 /** "Rendering flat 1080p: 42%, about 0:05 left" for a running job with a live tick. */
 export function liveDetail(job: { status: string }, live: LiveTick | undefined, formatLabel: (id: string) => string = (f) => f): string {
   if (isTerminalJob(job.status) || !live || live.status) return "";

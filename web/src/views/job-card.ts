@@ -1,5 +1,5 @@
 import { h, progressBar, replaceChildren, setProgress, setText } from "../dom";
-import { canCancelJob, canRetryJob, formatBytes, formatDuration, formatPercent, jobBarPercent, liveDetail, type LiveTick } from "../format";
+import { canCancelJob, canRetryJob, formatBytes, formatDuration, formatPercent, jobBarPercent, liveDetail, ratchetPercent, type LiveTick } from "../format";
 import type { DashJobFragment } from "../generated/graphql";
 import { statusBadge } from "./batches-view";
 
@@ -35,6 +35,7 @@ export function jobCard(job: DashJobFragment, actions: JobActions) {
     transcript,
   );
   let current = job;
+  let shown: number | null = null;
   const sig: Record<string, string> = {};
   const changed = (key: string, value: unknown) => {
     const s = JSON.stringify(value);
@@ -46,7 +47,7 @@ export function jobCard(job: DashJobFragment, actions: JobActions) {
   function update(j: DashJobFragment, live: LiveTick | undefined): void {
     current = j;
     if (changed("status", j.status)) replaceChildren(badge, statusBadge(j.status));
-    const p = jobBarPercent(j, live);
+    const p = (shown = ratchetPercent(shown, j.status, jobBarPercent(j, live)));
     setProgress(bar, p);
     setText(pct, formatPercent(p));
     setText(detail, liveDetail(j, live, formatName));
