@@ -1,11 +1,10 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jobDecider, missingFormats, isTerminal } from "../../domain/job/job-decider";
-import type { JobQueued, JobRetried } from "../../domain/job/job-events";
-import type { RecordedEvent } from "../../domain/shared/envelope";
 import { AggregateRepository } from "../../core/eventlog/aggregate-repository";
 import type { EventStore } from "../../core/eventlog/event-store";
 import { causedBy } from "../../core/eventlog/metadata";
-import { eventSubject, eventTypeFilter } from "../../core/eventlog/subjects";
+import { eventTypeFilter } from "../../core/eventlog/subjects";
+import { backoffDelay } from "../../core/consumers/backoff";
 import { CONSUMER_DEFAULTS, type ConsumerSpec } from "../../core/consumers/durable-consumer";
 import { errorCode, errorMessage } from "../../core/consumers/handler-errors";
 import { RetryableError } from "../../core/consumers/handler-errors";
@@ -17,6 +16,7 @@ import { isRenderError } from "./errors";
 import { jobEtaSeconds } from "./job-eta";
 import { renderOutput, type RendererCommand } from "./render-output";
 import { retryDeadLetteredJob } from "../jobs/dead-letter-retry";
+import { jobToWorkOn, watchCancellation } from "../jobs/job-pickup";
 
 export interface RenderReactorOptions {
   readonly nc: NatsConnection;
@@ -64,24 +64,12 @@ export function renderReactor(store: EventStore, o: RenderReactorOptions): Consu
       const jobId = event.aggregateId;
       // one deadline for the job: RENDER_TIMEOUT_MS bounds all its formats together, not each one
       const deadline = Date.now() + o.timeoutMs;
-      // Subscribe to the cancellation BEFORE reading the job: a JobCancelled appended between the
-      // load and a later subscription is seen by neither, and the job would render in full. The
-      // flush makes sure the server has the subscription before we read.
-      const cancelled = new AbortController();
-      const sub = o.nc.subscribe(eventSubject(store.names, "job", jobId, "JobCancelled"), {
-        max: 1,
-        callback: () => cancelled.abort(new Error("job cancelled")),
-      });
+      const cancelled = await watchCancellation(o.nc, store.names, jobId);
       const stopped = () => o.logger.info("render stopped: job cancelled", { jobId });
       try {
-        await o.nc.flush();
         const { state } = await jobs.load(jobId);
-        const job = state.queued;
-        if (!job || isTerminal(state)) return;
-        // a JobQueued redelivered after a retry, or a retry whose generation is already past: stale
-        const e = event as unknown as RecordedEvent<JobQueued | JobRetried>;
-        if (e.type === "JobRetried" && (e.data as JobRetried["data"]).generation !== state.generation) return;
-        if (e.type === "JobQueued" && state.generation > 0) return;
+        const job = jobToWorkOn(event, state);
+        if (!job) return;
         const todo = missingFormats(state);
         if (todo.length === 0) return;
         const meta = () => causedBy(event, `${ACTOR}:${o.workerId}`);
@@ -160,13 +148,13 @@ export function renderReactor(store: EventStore, o: RenderReactorOptions): Consu
             message: errorMessage(err),
             attempt: ctx.attempt,
             final,
-            retryInSeconds: final ? null : Math.round(Math.min(o.backoffMaxMs ?? 120_000, (o.backoffBaseMs ?? 10_000) * 2 ** (ctx.attempt - 1)) / 1000),
+            retryInSeconds: final ? null : Math.round(backoffDelay(ctx.attempt, o.backoffBaseMs ?? 10_000, o.backoffMaxMs ?? 120_000) / 1000),
           }, meta());
           if (!final) throw new RetryableError(isRenderError(err) ? err.code : "RENDER_FAILED", errorMessage(err));
           // a final failure is a recorded fact (JobFailed): ack, nothing left to retry here
         }
       } finally {
-        sub.unsubscribe();
+        cancelled.stop();
       }
     },
 

@@ -1,11 +1,10 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { jobDecider, isTerminal, transcriptOwed, type JobState } from "../../domain/job/job-decider";
-import type { JobQueued, JobRetried } from "../../domain/job/job-events";
-import type { RecordedEvent } from "../../domain/shared/envelope";
+import { jobDecider, transcriptOwed, type JobState } from "../../domain/job/job-decider";
 import { AggregateRepository } from "../../core/eventlog/aggregate-repository";
 import type { EventStore } from "../../core/eventlog/event-store";
 import { causedBy } from "../../core/eventlog/metadata";
-import { eventSubject, eventTypeFilter } from "../../core/eventlog/subjects";
+import { eventTypeFilter } from "../../core/eventlog/subjects";
+import { backoffDelay } from "../../core/consumers/backoff";
 import { CONSUMER_DEFAULTS, type ConsumerSpec } from "../../core/consumers/durable-consumer";
 import { PermanentError, RetryableError, errorCode, errorMessage } from "../../core/consumers/handler-errors";
 import type { Logger } from "../../core/log/logger";
@@ -14,6 +13,7 @@ import { uploadBlobPath, type MediaRoots } from "../../core/storage/media-paths"
 import { formatDescription } from "./description";
 import { createWhisperClient, type WhisperClient } from "./whisper-client";
 import { retryDeadLetteredJob } from "../jobs/dead-letter-retry";
+import { jobToWorkOn, watchCancellation } from "../jobs/job-pickup";
 
 export interface TranscribeReactorOptions {
   readonly nc: NatsConnection;
@@ -66,24 +66,12 @@ export function transcribeReactor(store: EventStore, o: TranscribeReactorOptions
 
     async handle(event, ctx) {
       const jobId = event.aggregateId;
-      // Subscribe to the cancellation BEFORE reading the job: a JobCancelled appended between the
-      // load and a later subscription is seen by neither, and the whisper call would run anyway.
-      // The flush makes sure the server has the subscription before we read.
-      const cancelled = new AbortController();
-      const sub = o.nc.subscribe(eventSubject(store.names, "job", jobId, "JobCancelled"), {
-        max: 1,
-        callback: () => cancelled.abort(new Error("job cancelled")),
-      });
+      const cancelled = await watchCancellation(o.nc, store.names, jobId);
       let heartbeat: NodeJS.Timeout | undefined;
       try {
-        await o.nc.flush();
         const { state } = await jobs.load(jobId);
-        const job = state.queued;
-        if (!job || isTerminal(state)) return;
-        // same staleness rules as the render worker: only the current generation's event does work
-        const e = event as unknown as RecordedEvent<JobQueued | JobRetried>;
-        if (e.type === "JobRetried" && (e.data as JobRetried["data"]).generation !== state.generation) return;
-        if (e.type === "JobQueued" && state.generation > 0) return;
+        const job = jobToWorkOn(event, state);
+        if (!job) return;
         // batch asked for no transcript, or a retry of a job whose transcript is already recorded
         if (!transcriptOwed(state)) return;
         if (cancelled.signal.aborted) return void log.info("transcription stopped: job cancelled", { jobId });
@@ -141,7 +129,7 @@ export function transcribeReactor(store: EventStore, o: TranscribeReactorOptions
         }
       } finally {
         clearInterval(heartbeat);
-        sub.unsubscribe();
+        cancelled.stop();
       }
     },
 
@@ -170,7 +158,7 @@ export function transcribeReactor(store: EventStore, o: TranscribeReactorOptions
  * is honoured when longer, but never beyond the cap (a stuck header must not park jobs for hours).
  */
 export function delayFor(err: unknown, attempt: number, baseMs: number, maxMs: number): number {
-  const backoff = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  const backoff = backoffDelay(attempt, baseMs, maxMs);
   const hinted = err instanceof RetryableError ? err.retryAfterMs : undefined;
   return Math.min(maxMs, Math.max(backoff, hinted ?? 0));
 }
