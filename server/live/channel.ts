@@ -6,14 +6,18 @@
  */
 export class Channel<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];
+  /** The values in `buffer`, with `dedupe`: a membership test per push must not scan 10,000 ids. */
+  private readonly queued: Set<T> | null;
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
   private closed = false;
 
   constructor(
     private readonly capacity: number,
     private readonly onClose: () => void = () => {},
-    private readonly dedupe = false,
-  ) {}
+    dedupe = false,
+  ) {
+    this.queued = dedupe ? new Set<T>() : null;
+  }
 
   push(value: T): void {
     if (this.closed) return;
@@ -23,13 +27,16 @@ export class Channel<T> implements AsyncIterableIterator<T> {
       w({ value, done: false });
       return;
     }
-    if (this.dedupe && this.buffer.includes(value)) return;
+    if (this.queued) {
+      if (this.queued.has(value)) return;
+      this.queued.add(value);
+    }
     this.buffer.push(value);
-    if (this.buffer.length > this.capacity) this.buffer.shift();
+    if (this.buffer.length > this.capacity) this.take();
   }
 
   next(): Promise<IteratorResult<T>> {
-    const v = this.buffer.shift();
+    const v = this.take();
     if (v !== undefined) return Promise.resolve({ value: v, done: false });
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
@@ -44,6 +51,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     if (this.closed) return;
     this.closed = true;
     this.buffer.length = 0;
+    this.queued?.clear();
     this.waiting?.({ value: undefined, done: true });
     this.waiting = null;
     this.onClose();
@@ -51,6 +59,12 @@ export class Channel<T> implements AsyncIterableIterator<T> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
+  }
+
+  private take(): T | undefined {
+    const v = this.buffer.shift();
+    if (v !== undefined) this.queued?.delete(v);
+    return v;
   }
 }
 
