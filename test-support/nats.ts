@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll } from "vitest";
 import { connectNats } from "../core/nats/connect";
 import { startLocalNatsServer, type LocalNatsServer } from "../core/nats/local-server";
 import { EventStore } from "../core/eventlog/event-store";
@@ -48,4 +49,26 @@ export async function openTestStore(nc: NatsConnection, names = uniqueNames()): 
   const store = await EventStore.open(nc, names);
   await ensureEventStream(store.jsm, { names, replicas: 1 });
   return store;
+}
+
+/** Metadata for the events a test appends itself. */
+export const TEST_METADATA = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" } as const;
+
+/**
+ * The usual preamble of a test file: a private nats-server started before its tests and stopped
+ * after them, one connection to it, and a fresh event store (unique names) per call of `store()`.
+ */
+export function useTestNats(): { readonly nc: () => NatsConnection; readonly store: () => Promise<EventStore> } {
+  let nats: TestNats | undefined;
+  let conn: NatsConnection | undefined;
+  beforeAll(async () => {
+    nats = await startTestNats();
+    conn = await nats.connect();
+  });
+  afterAll(async () => nats?.stop());
+  const nc = () => {
+    if (!conn) throw new Error("useTestNats: the server starts in beforeAll; use it inside a test");
+    return conn;
+  };
+  return { nc, store: () => openTestStore(nc()) };
 }

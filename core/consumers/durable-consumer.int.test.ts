@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { openTestStore, startTestNats, type TestNats } from "../../test-support/nats";
+import { describe, expect, it } from "vitest";
+import { TEST_METADATA, useTestNats } from "../../test-support/nats";
 import type { RecordedEvent } from "../../domain/shared/envelope";
 import { quietLogger } from "../log/logger";
 import { eventTypeFilter } from "../eventlog/subjects";
@@ -9,14 +8,8 @@ import { runConsumer, type ConsumerSpec, type FinalFailure } from "./durable-con
 import { PermanentError } from "./handler-errors";
 import { startReactor } from "./reactor";
 
-const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" };
-let nats: TestNats;
-let nc: NatsConnection;
-beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await nats.connect();
-});
-afterAll(async () => nats?.stop());
+const meta = TEST_METADATA;
+const testNats = useTestNats();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => boolean, ms = 10_000) {
@@ -46,7 +39,7 @@ const deps = { logger: quietLogger(), deadLetters: { record: async () => {} } };
 
 describe("durable consumer runtime", () => {
   it("retries a transient failure with backoff and acks once the work succeeds", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const attempts: number[] = [];
     const c = await runConsumer(store, spec(store, {
       handle: async (_e, ctx) => {
@@ -62,7 +55,7 @@ describe("durable consumer runtime", () => {
   });
 
   it("turns a permanent failure into a final failure and a dead letter at once, without retries", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const finals: FinalFailure[] = [];
     const c = await startReactor(store, spec(store, {
       handle: async () => {
@@ -81,7 +74,7 @@ describe("durable consumer runtime", () => {
   });
 
   it("gives up after the last attempt, and an operator's retry runs the handler again", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     let healthy = false;
     const seen: RecordedEvent[] = [];
     const c = await startReactor(store, spec(store, {
@@ -104,7 +97,7 @@ describe("durable consumer runtime", () => {
   });
 
   it("an operator's retry runs the consumer's retryDeadLetter instead of the handler when it has one", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const handled: string[] = [];
     const retried: RecordedEvent[] = [];
     const c = await startReactor(store, spec(store, {
@@ -127,7 +120,7 @@ describe("durable consumer runtime", () => {
   });
 
   it("keeps a long job alive with heartbeats past its ack deadline (no redelivery)", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     let calls = 0;
     const c = await runConsumer(store, spec(store, {
       ackWaitMs: 600,
@@ -145,7 +138,7 @@ describe("durable consumer runtime", () => {
   });
 
   it.each([false, true])("runs up to `concurrency` handlers at once, and several processes share one durable (prefetch %s)", async (prefetch) => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     let running = 0;
     let peak = 0;
     const handled: string[] = [];
@@ -172,7 +165,7 @@ describe("durable consumer runtime", () => {
   });
 
   it("on shutdown past the deadline aborts in-flight work and releases it to another process", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const s = spec(store, {
       ackWaitMs: 30_000,
       handle: async (_e, ctx) => {

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { openTestStore, startTestNats, type TestNats } from "../../test-support/nats";
+import { describe, expect, it } from "vitest";
+import { TEST_METADATA, useTestNats } from "../../test-support/nats";
 import { batchDecider } from "../../domain/batch/batch-decider";
 import { options, upload } from "../../domain/job/fixtures";
 import { AggregateRepository } from "./aggregate-repository";
 import { RetriesExhaustedError } from "./errors";
 
-const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c1", causationId: null, actor: "test" };
+const meta = TEST_METADATA;
 
-let nats: TestNats;
-let nc: NatsConnection;
-beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await nats.connect();
-});
-afterAll(async () => nats?.stop());
+const testNats = useTestNats();
 
 describe("AggregateRepository command groups", () => {
   it("settles a batch from two processes at once: every job once, BatchCompleted exactly once", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     // two repositories = two processes with their own caches and queues, racing on one aggregate
     // (the loser of a race retries while the winner chains its group, hence the generous budget)
     const [a, b] = [0, 1].map(() => new AggregateRepository(store, batchDecider, "batch", { maxRetries: 1000 }));
@@ -46,7 +39,7 @@ describe("AggregateRepository command groups", () => {
   });
 
   it("fails a refused command alone and still appends the rest of its group", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const repo = new AggregateRepository(store, batchDecider, "batch");
     const created = repo.handle("b2", {
       type: "CreateBatch",
@@ -70,7 +63,7 @@ describe("AggregateRepository command groups", () => {
   });
 
   it("gives up with RetriesExhaustedError when another writer wins every race, after the bounded retries", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const rival = new AggregateRepository(store, batchDecider, "batch");
     await rival.handle("b3", { type: "CreateBatch", batchId: "b3", name: "n", template: "flame", formats: ["flat_1080p"], options: options(), items: [{ jobId: "j1", uploadId: "u1", upload: upload(1) }], idempotencyKey: null, maxItems: 10 }, meta);
     // before each of our appends, the rival appends first: every attempt meets a newer version

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { openTestStore, startTestNats, type TestNats } from "../../test-support/nats";
+import { describe, expect, it } from "vitest";
+import { TEST_METADATA, useTestNats } from "../../test-support/nats";
 import { AggregateRepository } from "../../core/eventlog/aggregate-repository";
 import type { EventStore } from "../../core/eventlog/event-store";
 import { runConsumer, type RunningConsumer } from "../../core/consumers/durable-consumer";
@@ -10,14 +9,8 @@ import { jobDecider } from "../../domain/job/job-decider";
 import { options, output, transcript, upload } from "../../domain/job/fixtures";
 import { batchWorkflowConsumers } from "./batch-workflow";
 
-const meta = { occurredAt: "2026-12-01T00:00:00.000Z", correlationId: "c", causationId: null, actor: "test" };
-let nats: TestNats;
-let nc: NatsConnection;
-beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await nats.connect();
-});
-afterAll(async () => nats?.stop());
+const meta = TEST_METADATA;
+const testNats = useTestNats();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => Promise<boolean>, ms = 15_000) {
@@ -53,7 +46,7 @@ const types = async (store: EventStore, type: "batch" | "job", id: string) => (a
 
 describe("batch workflow", () => {
   it("seed §9.1: a batch completes once, only after every job is terminal, never after a retryable failure", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     // two workflow instances share the durable consumers, as two worker processes would
     const a = await startWorkflow(store);
     const b = await startWorkflow(store);
@@ -88,7 +81,7 @@ describe("batch workflow", () => {
   });
 
   it("a retried job re-opens its batch, which completes again when the job succeeds", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const wf = await startWorkflow(store);
     await createBatch(store, "b2", 1);
     const jobs = new AggregateRepository(store, jobDecider, "job");
@@ -105,7 +98,7 @@ describe("batch workflow", () => {
   });
 
   it("cancelling a batch cancels its open jobs and completes it as CANCELLED", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const wf = await startWorkflow(store);
     await createBatch(store, "b3", 2);
     await until(async () => (await types(store, "job", "b3-j2"))[0] === "JobQueued");
@@ -119,7 +112,7 @@ describe("batch workflow", () => {
   });
 
   it("a cancel handled before the fan-out queued the jobs still cancels every one of them", async () => {
-    const store = await openTestStore(nc);
+    const store = await testNats.store();
     const deps = { logger: quietLogger(), deadLetters: { record: async () => {} } };
     const specs = batchWorkflowConsumers(store);
     const byName = (n: string) => specs.find((s) => s.name === n)!;
