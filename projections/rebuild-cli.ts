@@ -17,7 +17,7 @@ import { startLocalNatsServer, type LocalNatsServer } from "../core/nats/local-s
 import { EventStore } from "../core/eventlog/event-store";
 import { DEFAULT_EVENT_LOG_NAMES } from "../core/eventlog/subjects";
 import { readModelPath } from "./read-model";
-import { assertReadModelNotInUse, rebuildReadModel, removeDatabaseFiles, swapReadModelFile, type RebuildProgress } from "./rebuild";
+import { rebuildReadModel, swapReadModelFile, type RebuildProgress } from "./rebuild";
 
 const { values } = parseArgs({
   options: {
@@ -69,12 +69,6 @@ async function main() {
     if (values["no-swap"]) {
       process.stdout.write(`rebuild: done, left at ${result.file} (not swapped)\n`);
       return;
-    }
-    try {
-      assertReadModelNotInUse(file);
-    } catch (err) {
-      removeDatabaseFiles(result.file);
-      throw err;
     }
     swapReadModelFile(result.file, file);
     process.stdout.write(`rebuild: done, ${file} now at seq ${result.position}; restart the server to read it\n`);

@@ -97,7 +97,7 @@ export class ReadModelInUseError extends Error {
  * the only connection to the file, so asking for it is the question "is anyone else here?"; when
  * nobody is, the change is harmless, as the file is about to be replaced.
  */
-export function assertReadModelNotInUse(livePath: string): void {
+function assertReadModelNotInUse(livePath: string): void {
   if (!existsSync(livePath)) return;
   let db: Database.Database | null = null;
   try {
@@ -116,9 +116,16 @@ export function assertReadModelNotInUse(livePath: string): void {
 /**
  * Moves a rebuilt file over the live one (rename is atomic on one filesystem). The live file's
  * -wal/-shm go first: left behind, SQLite would replay the old WAL into the new file. Nothing may
- * have the live file open: stop the server, or use rebuildAndSwap with `beforeSwap` closing it.
+ * have the live file open (checked: a ReadModelInUseError, and the rebuilt file is removed): stop
+ * the server, or use rebuildAndSwap with `beforeSwap` closing it.
  */
 export function swapReadModelFile(rebuiltFile: string, livePath: string): void {
+  try {
+    assertReadModelNotInUse(livePath);
+  } catch (err) {
+    removeDatabaseFiles(rebuiltFile);
+    throw err;
+  }
   rmSync(`${livePath}-wal`, { force: true });
   rmSync(`${livePath}-shm`, { force: true });
   renameSync(rebuiltFile, livePath);
@@ -133,12 +140,6 @@ export interface RebuildAndSwapOptions extends RebuildOptions {
 export async function rebuildAndSwap(o: RebuildAndSwapOptions): Promise<{ result: RebuildResult; readModel: ReadModel }> {
   const built = await rebuildReadModel(o);
   await o.beforeSwap?.();
-  try {
-    assertReadModelNotInUse(o.path);
-  } catch (err) {
-    removeDatabaseFiles(built.file);
-    throw err;
-  }
   swapReadModelFile(built.file, o.path);
   return { result: { ...built, file: o.path }, readModel: openReadModel(o.path) };
 }
